@@ -1,0 +1,102 @@
+import { Type } from 'typebox';
+import type { App } from '../../platform/module.ts';
+import type { Platform } from '../../platform/context.ts';
+import { DateTime, Nullable, responses } from '../../platform/http/schemas.ts';
+import * as service from './service.ts';
+
+const AuditRecord = Type.Object({
+  seq: Type.Integer(),
+  at: DateTime,
+  actorKind: Type.String(),
+  actorId: Nullable(Type.String()),
+  actorName: Nullable(Type.String()),
+  orgId: Nullable(Type.String()),
+  orgName: Nullable(Type.String()),
+  action: Type.String(),
+  entityType: Type.String(),
+  entityId: Nullable(Type.String()),
+  details: Nullable(Type.Record(Type.String(), Type.Unknown())),
+  requestId: Nullable(Type.String()),
+  ip: Nullable(Type.String()),
+});
+
+const ChainReport = Type.Object({
+  ok: Type.Boolean(),
+  sealed: Type.Integer(),
+  pending: Type.Integer(),
+  firstBroken: Nullable(Type.Object({ pos: Type.Integer(), seq: Nullable(Type.Integer()), reason: Type.String() })),
+});
+
+export function systemRoutes(app: App, platform: Platform) {
+  app.get(
+    '/api/health',
+    {
+      schema: {
+        tags: ['system'],
+        summary: 'Liveness and database state',
+        security: [],
+        response: {
+          200: Type.Object({ status: Type.Literal('ok'), database: Type.String(), version: Type.String(), databaseLatencyMs: Nullable(Type.Number()) }),
+          503: Type.Object({ status: Type.Literal('degraded'), database: Type.String(), version: Type.String(), databaseLatencyMs: Nullable(Type.Number()) }),
+        },
+      },
+    },
+    async (_req, reply) => {
+      const h = await service.health(platform);
+      reply.code(h.status === 'ok' ? 200 : 503);
+      return h;
+    },
+  );
+
+  app.get(
+    '/api/audit',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Audit records, newest first',
+        querystring: Type.Object(
+          {
+            entityType: Type.Optional(Type.String({ maxLength: 64 })),
+            entityId: Type.Optional(Type.String({ maxLength: 64 })),
+            actorId: Type.Optional(Type.String({ maxLength: 64 })),
+            action: Type.Optional(Type.String({ maxLength: 64 })),
+            from: Type.Optional(DateTime),
+            to: Type.Optional(DateTime),
+            beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
+            limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
+          },
+          { additionalProperties: false },
+        ),
+        response: responses({ 200: Type.Array(AuditRecord) }),
+      },
+    },
+    async (req) =>
+      (await service.listAudit(req.ctx, req.query)).map((r) => ({
+        seq: r.seq,
+        at: new Date(r.at).toISOString(),
+        actorKind: r.actor_kind,
+        actorId: r.actor_id,
+        actorName: r.actor_name,
+        orgId: r.org_id,
+        orgName: r.org_name,
+        action: r.action,
+        entityType: r.entity_type,
+        entityId: r.entity_id,
+        details: (r.details as Record<string, unknown> | null) ?? null,
+        requestId: r.request_id,
+        ip: r.ip,
+      })),
+  );
+
+  app.post(
+    '/api/audit/verify',
+    {
+      schema: {
+        tags: ['audit'],
+        summary: 'Recompute the audit hash chain and report the first broken link',
+        response: responses({ 200: ChainReport }),
+      },
+    },
+    async (req) => service.verifyAudit(req.ctx),
+  );
+}

@@ -1,0 +1,46 @@
+import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import type { Catalog } from './i18n/index.ts';
+import type { Platform } from './context.ts';
+import type { ScheduledTask } from './jobs/scheduler.ts';
+import type { JobHandler } from './jobs/queue.ts';
+import type { Ctx } from './context.ts';
+import type { SynthCity } from '../demo/synth/types.ts';
+
+/** Database ids of what the demo loader has created so far, by the synthetic city's keys. */
+export interface DemoRefs {
+  regions: Map<string, string>;
+  orgs: Map<string, string>;
+  users: Map<string, string>;
+  compounds: Map<string, string>;
+  buildings: Map<string, string>;
+  households: Map<string, string>;
+  residents: Map<string, string>;
+}
+
+/** The Fastify instance modules register their routes on (JSON-schema typed through TypeBox). */
+export type App = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression<RawServerDefault>,
+  RawReplyDefaultExpression<RawServerDefault>,
+  FastifyBaseLogger,
+  TypeBoxTypeProvider
+>;
+
+/**
+ * A domain module as the application sees it: its HTTP routes, recurring tasks, queued-job
+ * handlers and messages. server/modules/index.ts lists the modules that make up Linli.
+ */
+export interface LinliModule {
+  name: string;
+  messages?: Catalog;
+  routes?: (app: App, platform: Platform) => void | Promise<void>;
+  tasks?: (platform: Platform) => ScheduledTask[];
+  jobs?: (platform: Platform) => Record<string, JobHandler>;
+  /**
+   * Loads this module's part of the demo city (first start in demo mode, and the test template),
+   * inside the loader's transaction. Modules run in registration order and may read refs filled
+   * by the modules before them.
+   */
+  demo?: (ctx: Ctx, city: SynthCity, refs: DemoRefs) => Promise<void>;
+}
