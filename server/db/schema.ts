@@ -1,4 +1,5 @@
 import type { ColumnType, Generated } from 'kysely';
+import type { RegistryTables } from '../modules/registry/tables.ts';
 
 /**
  * Row types of the database, for Kysely. Foundation tables are here; each domain module declares
@@ -252,4 +253,4 @@ export interface FoundationTables {
 }
 
 // Modules add their tables here: `export interface DB extends FoundationTables, CaseTables {}`.
-export interface DB extends FoundationTables {}
+export interface DB extends FoundationTables, RegistryTables {}
