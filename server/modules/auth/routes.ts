@@ -35,6 +35,9 @@ const Me = Type.Union([
     roles: Type.Array(Type.String()),
     permissions: Type.Array(Type.String()),
     scope: Scope,
+    scopePath: Type.Array(Type.Object({ id: Uuid, level: Type.String(), name: Type.String() }), {
+      description: 'Where the user acts, city down: the region of the scope, or the region the organisation sits in; empty for platform scope',
+    }),
     mustChangePassword: Type.Boolean(),
   }),
   Type.Object({ kind: Type.Literal('resident'), id: Uuid, residentId: Nullable(Uuid) }),

@@ -46,6 +46,17 @@ describe('scope', () => {
     const mine = (await get('/api/orgs', community)).json() as { id: string }[];
     expect(mine.some((o) => ids.has(o.id))).toBe(false);
   });
+
+  it('each organisation carries its place in the jurisdiction, city down to its own region', async () => {
+    const me = (await get('/api/auth/me', community)).json();
+    const orgs = (await get('/api/orgs', community)).json() as { id: string; regionId: string; regionPath: { id: string; level: string; name: string }[] }[];
+    const committee = orgs.find((o) => o.id === me.orgId)!;
+    expect(committee.regionPath.map((r) => r.level)).toEqual(['city', 'district', 'street', 'community']);
+    expect(committee.regionPath.at(-1)!.id).toBe(committee.regionId);
+    expect(committee.regionPath).toEqual(me.scopePath);
+    const platform = (await get('/api/orgs?kind=platform', admin)).json();
+    expect(platform[0].regionPath).toEqual([]);
+  });
 });
 
 describe('creating accounts', () => {
