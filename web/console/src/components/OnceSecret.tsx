@@ -1,0 +1,42 @@
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { Alert, Button, Flex, Input, Typography } from 'antd';
+import { CheckOutlined, CopyOutlined } from '@ant-design/icons';
+
+/** Copies text; the Clipboard API needs a secure context, so plain-http sites fall back to a selection. */
+async function copyText(text: string, input: HTMLInputElement | null): Promise<boolean> {
+  try {
+    await navigator.clipboard.writeText(text);
+    return true;
+  } catch {
+    if (!input) return false;
+    input.select();
+    return document.execCommand('copy');
+  }
+}
+
+/**
+ * A secret the server returns exactly once (a temporary password, an integration token): shown in
+ * large monospace with a copy button and a warning that it cannot be shown again.
+ */
+export function OnceSecret({ label, value, hint }: { label: string; value: string; hint?: string }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState(false);
+  const id = `secret-${label.length}-${value.length}`;
+  return (
+    <Flex vertical gap={12}>
+      <Alert type="warning" showIcon title={t('secret.onceTitle')} description={hint ?? t('secret.onceText')} />
+      <Typography.Text strong>{label}</Typography.Text>
+      <Flex gap={8}>
+        <Input id={id} readOnly value={value} size="large" className="secret-value" data-testid="once-secret" onFocus={(e) => e.target.select()} />
+        <Button
+          size="large"
+          icon={copied ? <CheckOutlined /> : <CopyOutlined />}
+          onClick={async () => setCopied(await copyText(value, document.getElementById(id) as HTMLInputElement | null))}
+        >
+          {copied ? t('secret.copied') : t('secret.copy')}
+        </Button>
+      </Flex>
+    </Flex>
+  );
+}
