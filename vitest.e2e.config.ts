@@ -11,6 +11,8 @@ export default defineConfig({
     // two Chromiums and two embedded databases at once is what 2 cores carry comfortably
     maxWorkers: 2,
     testTimeout: 120_000,
+    // a browser under load (two at once on two cores) may take seconds to settle
+    expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 180_000,
     reporters: ['default'],
   },

@@ -30,13 +30,14 @@ describe('the platform administrator walks every administration screen (zh-CN)',
     await openScreen(page, '组织机构');
     await expect.poll(() => page.locator('.ant-table-row').count()).toBeGreaterThan(5);
     await page.getByTestId('region-tree').getByText('历下区', { exact: true }).click();
-    await expect.poll(() => page.getByTestId('table-count').innerText()).toMatch(/共 \d+ 条/);
-    const rows = await page.locator('.ant-table-row').allInnerTexts();
-    expect(rows.every((r) => r.includes('历下区'))).toBe(true);
+    await expect.poll(async () => (await page.locator('.ant-table-row').allInnerTexts()).every((r) => r.includes('历下区'))).toBe(true);
+    expect(await page.getByTestId('table-count').innerText()).toMatch(/共 \d+ 条/);
     await screenshot(page, ZH, '03-orgs');
 
     await page.getByRole('button', { name: '新建单位' }).click();
     const dialog = page.getByRole('dialog');
+    // the area picked in the tree is proposed for the new body
+    await expect.poll(() => dialog.locator('.ant-select-content').nth(1).innerText()).toContain('历下区');
     await dialog.locator('#name').fill('历下区退役军人事务局');
     await dialog.locator('#deptType').click();
     await page.locator('.ant-select-item-option').getByText('民政', { exact: true }).click();

@@ -87,6 +87,13 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
 
+/** Signs out from the user menu (zh-CN) and waits for the sign-in page. */
+export async function signOut(page: Page) {
+  await page.getByTestId('user-menu').click();
+  await page.getByText('退出登录', { exact: true }).click();
+  await page.waitForURL((u) => u.pathname === '/login');
+}
+
 /** The labels of the side menu's entries, in order. */
 export async function menuLabels(page: Page): Promise<string[]> {
   const menu = page.getByTestId('side-menu');

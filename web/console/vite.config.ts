@@ -13,6 +13,15 @@ export default defineConfig({
     // antd's shared core is ~1 MB before gzip; the screens themselves are loaded on demand
     chunkSizeWarningLimit: 1200,
     reportCompressedSize: false,
+    rolldownOptions: {
+      output: {
+        // the framework every screen needs gets a stable name (and stays cached across releases
+        // that change only screens); everything else is split automatically along the lazy screens
+        codeSplitting: {
+          groups: [{ name: 'framework', test: /node_modules[\\/](react|react-dom|scheduler|react-router|i18next|react-i18next)[\\/]/ }],
+        },
+      },
+    },
   },
   server: { proxy: { '/api': 'http://localhost:8080' } },
 });

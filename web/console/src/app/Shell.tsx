@@ -46,14 +46,15 @@ export function Shell() {
     setCollapsedByUser(!collapsed);
   };
 
-  const items = useMemo<MenuProps['items']>(
-    () =>
-      MENU_GROUPS.map((g) => {
-        const children = SCREENS.filter((s) => s.group === g.key && holds(me, s.permission)).map((s) => ({ key: s.path, icon: s.icon, label: t(s.title) }));
-        return children.length ? { type: 'group' as const, key: g.key, label: t(g.title), children } : null;
-      }).filter((g) => g !== null),
-    [me, t],
-  );
+  const items = useMemo<MenuProps['items']>(() => {
+    const groups = MENU_GROUPS.map((g) => ({
+      group: g,
+      children: SCREENS.filter((s) => s.group === g.key && holds(me, s.permission)).map((s) => ({ key: s.path, icon: s.icon, label: t(s.title) })),
+    })).filter((g) => g.children.length > 0);
+    // folded to icons there is no room for section titles: a divider separates the sections instead
+    if (collapsed) return groups.flatMap((g, i) => [...(i > 0 ? [{ type: 'divider' as const, key: `divider-${g.group.key}` }] : []), ...g.children]);
+    return groups.map((g) => ({ type: 'group' as const, key: g.group.key, label: t(g.group.title), children: g.children }));
+  }, [me, t, collapsed]);
   const current = screenAt(location.pathname);
 
   const languageMenu: MenuProps['items'] = LANGUAGES.map((l) => ({
@@ -75,9 +76,9 @@ export function Shell() {
         collapsible
         collapsed={collapsed}
         trigger={null}
-        width={220}
+        width={236}
         collapsedWidth={64}
-        theme={prefs.theme === 'dark' ? 'dark' : 'light'}
+        theme="light"
         className="shell-sider"
         style={{ borderInlineEnd: `1px solid ${token.colorBorderSecondary}` }}
       >

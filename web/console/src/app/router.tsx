@@ -43,7 +43,10 @@ function SignedIn({ children }: { children: ReactNode }) {
   const location = useLocation();
   if (state.status === 'loading') return <FullPageSpin />;
   if (state.status === 'error') return <StartupError error={state.error} />;
-  if (state.status === 'anonymous') return <Navigate to={`/login?next=${encodeURIComponent(location.pathname + location.search)}`} replace />;
+  if (state.status === 'anonymous') {
+    const next = encodeURIComponent(location.pathname + location.search);
+    return <Navigate to={`/login?${state.expired ? 'reason=expired&' : ''}next=${next}`} replace />;
+  }
   if (state.me.mustChangePassword && location.pathname !== '/password') return <Navigate to="/password" replace />;
   return <>{children}</>;
 }

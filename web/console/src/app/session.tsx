@@ -1,12 +1,13 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
-import { useLocation, useNavigate } from 'react-router';
+import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { useNavigate } from 'react-router';
 import { ApiError, api, configureApi, request } from '../api/client';
 import type { LoginResult, Me } from '../api/types';
 import { currentLanguage, i18next } from '../i18n';
 
 type State =
   | { status: 'loading' }
-  | { status: 'anonymous' }
+  /** expired: a session existed and ended (the sign-in page says so) */
+  | { status: 'anonymous'; expired?: boolean }
   | { status: 'signedIn'; me: Me }
   | { status: 'error'; error: ApiError };
 
@@ -34,9 +35,6 @@ export function safeNext(next: string | null): string {
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [state, setState] = useState<State>({ status: 'loading' });
   const navigate = useNavigate();
-  const location = useLocation();
-  const where = useRef(location);
-  where.current = location;
 
   const reload = useCallback(async () => {
     try {
@@ -46,9 +44,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     } catch (e) {
       const err = e instanceof ApiError ? e : new ApiError(0, 'NETWORK', String(e));
       if (err.status === 401) {
-        setState({ status: 'anonymous' });
-        // a cookie that outlived its session: say so on the sign-in page
-        if (err.code === 'SESSION_EXPIRED') navigate(`/login?reason=expired&next=${encodeURIComponent(where.current.pathname)}`, { replace: true });
+        // a cookie that outlived its session: the sign-in page says so
+        setState({ status: 'anonymous', expired: err.code === 'SESSION_EXPIRED' });
         return null;
       }
       setState({ status: 'error', error: err });
@@ -60,11 +57,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     configureApi({
       language: currentLanguage,
       networkMessage: () => i18next.t('common.networkError'),
-      onSessionEnded: () => {
-        setState({ status: 'anonymous' });
-        const here = where.current.pathname;
-        if (!here.startsWith('/login')) navigate(`/login?reason=expired&next=${encodeURIComponent(here)}`, { replace: true });
-      },
+      // the guard around the console's pages (router.tsx) then leads to the sign-in page
+      onSessionEnded: () => setState({ status: 'anonymous', expired: true }),
       onPasswordChangeRequired: () => navigate('/password', { replace: true }),
     });
     void reload();

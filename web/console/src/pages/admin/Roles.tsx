@@ -88,9 +88,13 @@ export default function Roles() {
       key: 'area',
       title: t('roles.area'),
       fixed: 'left',
-      width: 110,
+      width: 130,
       onCell: (row) => ({ rowSpan: row.groupSpan }),
-      render: (_, row) => <Typography.Text strong>{permissionGroupLabel(row.permission)}</Typography.Text>,
+      render: (_, row) => (
+        <Typography.Text strong className="no-wrap">
+          {permissionGroupLabel(row.permission)}
+        </Typography.Text>
+      ),
     },
     {
       key: 'permission',
