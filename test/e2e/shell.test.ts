@@ -15,7 +15,7 @@ async function chooseLanguage(page: Browser['page'], name: string) {
 const EN_SCREENS: [string, string][] = [
   ['Organisations', '03-orgs'],
   ['Users', '04-users'],
-  ['Roles and permissions', '06-roles'],
+  ['Role permissions', '06-roles'],
   ['Integration tokens', '08-tokens'],
   ['Audit log', '09-audit'],
 ];
@@ -32,7 +32,7 @@ describe('language, theme and tablet width', () => {
     await expect.poll(() => page.getByTestId('login-error').innerText()).toContain('Wrong username or password');
     await screenshot(page, 'en', '01-login');
     await signIn(page, 'admin');
-    await expect.poll(() => menuLabels(page)).toEqual(['Home', 'Organisations', 'Users', 'Roles and permissions', 'Integration tokens', 'Audit log']);
+    await expect.poll(() => menuLabels(page)).toEqual(['Home', 'Organisations', 'Users', 'Role permissions', 'Integration tokens', 'Audit log']);
     expect(await page.getByTestId('shell-where').innerText()).toContain('All areas');
     await screenshot(page, 'en', '02-home');
     for (const [label, file] of EN_SCREENS) {

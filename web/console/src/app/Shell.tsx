@@ -84,7 +84,7 @@ export function Shell() {
       >
         <div className="shell-sider-inner">
         <div className="brand" onClick={() => navigate('/')} role="link" aria-label={t('app.name')}>
-          <span className="brand-mark">邻</span>
+          <span className="brand-mark">{t('app.mark')}</span>
           {!collapsed && (
             <span className="brand-text">
               <strong>{t('app.name')}</strong>

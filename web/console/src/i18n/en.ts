@@ -2,7 +2,7 @@ import type { Catalog } from './zh-CN';
 
 /** English. */
 const en: Catalog = {
-  app: { name: 'Linli', tagline: 'Community governance', fullName: 'Smart community governance platform' },
+  app: { mark: '邻', name: 'Linli', tagline: 'Community governance', fullName: 'Smart community governance platform' },
   menu: { workbench: 'Workbench', admin: 'Administration' },
   screen: {
     home: 'Home',
@@ -10,7 +10,7 @@ const en: Catalog = {
     orgsHint: 'Districts, streets, communities and departments',
     users: 'Users',
     usersHint: 'Staff accounts, roles and passwords',
-    roles: 'Roles and permissions',
+    roles: 'Role permissions',
     rolesHint: 'What each role may do',
     tokens: 'Integration tokens',
     tokensHint: 'Outside systems (12345 hotline and others)',

@@ -3,7 +3,7 @@
  * (the type below and catalogs.test.ts check it). Plain words a community worker uses, no jargon.
  */
 const zhCN = {
-  app: { name: '邻里', tagline: '社区治理平台', fullName: '智慧社区综合治理信息平台' },
+  app: { mark: '邻', name: '邻里', tagline: '社区治理平台', fullName: '智慧社区综合治理信息平台' },
   menu: { workbench: '工作台', admin: '系统管理' },
   screen: {
     home: '首页',

@@ -2,7 +2,7 @@ import type { Catalog } from './zh-CN';
 
 /** Traditional Chinese in Taiwan usage (登入、帳號、使用者、稽核、權杖、匯出、重新整理 …). */
 const zhTW: Catalog = {
-  app: { name: '鄰里', tagline: '社區治理平台', fullName: '智慧社區綜合治理資訊平台' },
+  app: { mark: '鄰', name: '鄰里', tagline: '社區治理平台', fullName: '智慧社區綜合治理資訊平台' },
   menu: { workbench: '工作區', admin: '系統管理' },
   screen: {
     home: '首頁',

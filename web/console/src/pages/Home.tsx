@@ -7,6 +7,7 @@ import { PageLayout } from '../components/PageLayout';
 import { SCREENS } from '../app/screens';
 import { holds, useMe } from '../app/session';
 import { scopeText } from '../app/scope';
+import { usePreferences } from '../app/preferences';
 import { orgKindLabel, roleLabel } from '../i18n/labels';
 
 function greeting(hour: number) {
@@ -21,13 +22,14 @@ export default function Home() {
   const { t } = useTranslation();
   const me = useMe();
   const navigate = useNavigate();
+  const { language } = usePreferences();
   const screens = SCREENS.filter((s) => s.path !== '/' && holds(me, s.permission));
   return (
     <PageLayout title={t(greeting(dayjs().hour()), { name: me.displayName })} description={t('home.intro')}>
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={10}>
           <Card title={t('home.whoAmI')} data-testid="home-identity">
-            <Descriptions column={1} size="middle" labelStyle={{ width: '7em' }}>
+            <Descriptions column={1} size="middle" styles={{ label: { width: language === 'en' ? '11em' : '6em', whiteSpace: 'nowrap' } }}>
               <Descriptions.Item label={t('home.name')}>{me.displayName}</Descriptions.Item>
               <Descriptions.Item label={t('home.username')}>{me.username}</Descriptions.Item>
               <Descriptions.Item label={t('home.org')}>

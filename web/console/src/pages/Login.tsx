@@ -56,7 +56,7 @@ export default function Login() {
       </div>
       <Card className="login-card">
         <div className="login-brand">
-          <span className="brand-mark brand-mark-large">邻</span>
+          <span className="brand-mark brand-mark-large">{t('app.mark')}</span>
           <Typography.Title level={2} className="login-title">
             {t('app.name')}
           </Typography.Title>
