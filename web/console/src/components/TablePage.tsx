@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
+import { useCallback, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert, App, Button, Checkbox, DatePicker, Flex, Form, Input, Popover, Select, Table, Tooltip } from 'antd';
 import type { TableProps } from 'antd';
@@ -184,8 +184,7 @@ export function TablePage<T extends object, F extends Filters = Filters>(props: 
     }
     fresh.current = true;
     void load();
-    // only a change of reloadKey reloads here
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // only a change of reloadKey reloads here; other changes reload through `load` above
   }, [props.reloadKey]);
 
   const visible = props.columns.filter((c) => !hidden.has(c.key));
@@ -223,23 +222,19 @@ export function TablePage<T extends object, F extends Filters = Filters>(props: 
     }
   };
 
-  const columns = useMemo<TableProps<T>['columns']>(
-    () =>
-      visible.map((c) => ({
-        key: c.key,
-        title: c.title,
-        width: c.width,
-        fixed: c.fixed,
-        render: (_: unknown, row: T) => {
-          if (c.render) return c.render(row);
-          const v = c.value?.(row);
-          if (v instanceof Date) return dayjs(v).format('YYYY-MM-DD HH:mm');
-          if (typeof v === 'boolean') return v ? t('common.yes') : t('common.no');
-          return v ?? '';
-        },
-      })),
-    [visible, t],
-  );
+  const columns: TableProps<T>['columns'] = visible.map((c) => ({
+    key: c.key,
+    title: c.title,
+    width: c.width,
+    fixed: c.fixed,
+    render: (_: unknown, row: T) => {
+      if (c.render) return c.render(row);
+      const v = c.value?.(row);
+      if (v instanceof Date) return dayjs(v).format('YYYY-MM-DD HH:mm');
+      if (typeof v === 'boolean') return v ? t('common.yes') : t('common.no');
+      return v ?? '';
+    },
+  }));
 
   const total = result.total ?? (page - 1) * pageSize + result.rows.length + (result.hasMore ? 1 : 0);
   const chooser = (

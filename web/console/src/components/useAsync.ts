@@ -6,7 +6,7 @@ export function useAsync<T>(load: () => Promise<T>, deps: unknown[]) {
   const [data, setData] = useState<T | undefined>(undefined);
   const [error, setError] = useState<ApiError | null>(null);
   const [loading, setLoading] = useState(true);
-  // eslint-disable-next-line react-hooks/exhaustive-deps
+  // `deps` says when `load` means something new (the caller's closure changes every render)
   const run = useCallback(load, deps);
   const reload = useCallback(async () => {
     setLoading(true);

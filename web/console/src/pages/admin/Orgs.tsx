@@ -147,8 +147,8 @@ export default function Orgs() {
               treeData={treeData}
               selectedKeys={region ? [region] : []}
               onSelect={(keys) => setRegion((keys[0] as string | undefined) ?? null)}
-              defaultExpandAll={false}
               defaultExpandedKeys={treeData.map((n) => n.key)}
+              // defaultExpandedKeys applies when the tree mounts: mount it again once the data is there
               key={treeData.length}
               blockNode
               data-testid="region-tree"
