@@ -13,6 +13,7 @@ import { pickLang, registerMessages, t, type Lang } from './platform/i18n/index.
 import { bodyAjv, fieldErrorsOf, textAjv } from './platform/http/validation.ts';
 import { RateLimiter, type RouteRateLimit } from './platform/http/rate-limit.ts';
 import { resolveToken } from './platform/auth/sessions.ts';
+import { checkRouteAccess, describeAccess, type RouteAccess } from './platform/access/index.ts';
 import { isDatabaseUnavailable } from './db/errors.ts';
 import type { Ctx, Platform } from './platform/context.ts';
 import type { App, LinliModule } from './platform/module.ts';
@@ -29,7 +30,21 @@ declare module 'fastify' {
     rateLimit?: RouteRateLimit;
     /** reachable by a user who must change their password first */
     allowPendingPasswordChange?: boolean;
+    /**
+     * Who may call the route (see RouteAccess). Checked before the body is validated, so a caller
+     * without the right learns nothing, not even the schema. Every /api route declares it
+     * (test/security/access.test.ts fails otherwise); services still check on their own.
+     */
+    access?: RouteAccess;
   }
+}
+
+/** One registered route as the security tests and OpenAPI see it. */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: RouteAccess | undefined;
+  schema: Record<string, unknown> | undefined;
 }
 
 export const SESSION_COOKIE = 'linli_session';
@@ -38,6 +53,8 @@ export interface BuiltApp {
   app: App;
   scheduler: Scheduler;
   metrics: Registry;
+  /** every route with its access rule and schemas (the security tests are generated from it) */
+  routes: RouteInfo[];
   /** stop accepting, let in-flight requests finish, close keep-alive connections as they go idle */
   drain(): Promise<void>;
 }
@@ -80,6 +97,21 @@ export async function buildApp(platform: Platform, modules: LinliModule[], opts:
     },
     routerOptions: { ignoreTrailingSlash: true },
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  const routes: RouteInfo[] = [];
+  app.addHook('onRoute', (r) => {
+    const access = r.config?.access;
+    const methods = Array.isArray(r.method) ? r.method : [r.method];
+    if (access && r.schema) {
+      // the OpenAPI document tells client authors who may call what
+      const schema = r.schema as { description?: string };
+      schema.description = [schema.description, describeAccess(access)].filter(Boolean).join('\n\n');
+    }
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      routes.push({ method, url: r.url, access, schema: r.schema as Record<string, unknown> | undefined });
+    }
+  });
 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv.compile(schema) : textAjv.compile(schema)));
   app.setSchemaErrorFormatter((errors, dataVar) => Object.assign(new Error(`invalid ${dataVar}`), { validation: errors, validationContext: dataVar }));
@@ -205,6 +237,11 @@ export async function buildApp(platform: Platform, modules: LinliModule[], opts:
     req.authProblem = r.problem;
   });
 
+  app.addHook('preValidation', async (req) => {
+    const access = req.routeOptions.config?.access;
+    if (access) checkRouteAccess(req.ctx, access);
+  });
+
   app.addHook('preHandler', async (req) => {
     const p = req.ctx.principal;
     const account = p.kind === 'user' || p.kind === 'resident' || p.kind === 'integration' ? `${p.kind}:${p.id}` : null;
@@ -279,7 +316,7 @@ export async function buildApp(platform: Platform, modules: LinliModule[], opts:
       clearInterval(sweep);
     }
   };
-  return { app, scheduler, metrics, drain };
+  return { app, scheduler, metrics, routes, drain };
 }
 
 export { ErrorSchema };

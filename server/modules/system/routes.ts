@@ -31,6 +31,7 @@ export function systemRoutes(app: App, platform: Platform) {
   app.get(
     '/api/health',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['system'],
         summary: 'Liveness and database state',
@@ -51,6 +52,7 @@ export function systemRoutes(app: App, platform: Platform) {
   app.get(
     '/api/audit',
     {
+      config: { access: { permission: 'audit.read' } },
       schema: {
         tags: ['audit'],
         summary: 'Audit records, newest first',
@@ -91,6 +93,7 @@ export function systemRoutes(app: App, platform: Platform) {
   app.post(
     '/api/audit/verify',
     {
+      config: { access: { permission: 'audit.verify' } },
       schema: {
         tags: ['audit'],
         summary: 'Recompute the audit hash chain and report the first broken link',
