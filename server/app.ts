@@ -8,13 +8,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Counter, Histogram, Registry, Gauge } from 'prom-client';
 import { newId } from './platform/ids.ts';
-import { AppError, tooManyRequests, serviceUnavailable, type FieldErrors } from './platform/errors.ts';
+import { AppError, badRequest, tooManyRequests, serviceUnavailable, type FieldErrors } from './platform/errors.ts';
 import { pickLang, registerMessages, t, type Lang } from './platform/i18n/index.ts';
-import { bodyAjv, fieldErrorsOf, textAjv } from './platform/http/validation.ts';
+import { bodyAjv, fieldErrorsOf, textAjv, textProblems } from './platform/http/validation.ts';
 import { RateLimiter, type RouteRateLimit } from './platform/http/rate-limit.ts';
 import { resolveToken } from './platform/auth/sessions.ts';
 import { checkRouteAccess, describeAccess, type RouteAccess } from './platform/access/index.ts';
-import { isDatabaseUnavailable } from './db/errors.ts';
+import { isDatabaseUnavailable, isDataException } from './db/errors.ts';
 import type { Ctx, Platform } from './platform/context.ts';
 import type { App, LinliModule } from './platform/module.ts';
 import { Scheduler } from './platform/jobs/scheduler.ts';
@@ -90,12 +90,16 @@ export async function buildApp(platform: Platform, modules: LinliModule[], opts:
     trustProxy: config.trustProxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    requestIdHeader: 'x-request-id',
+    // genReqId reads X-Request-ID itself: Fastify would otherwise take the header as given, whatever
+    // its length or characters, into logs and response headers
+    requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : newId();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // errors the router raises before any hook runs (a URL that does not decode) get the one error shape too
+    frameworkErrors: (err, req, reply) => sendError(reply, toAppError(err as FastifyError, req), pickLang(req.headers['accept-language'])),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
   const routes: RouteInfo[] = [];
@@ -240,6 +244,8 @@ export async function buildApp(platform: Platform, modules: LinliModule[], opts:
   app.addHook('preValidation', async (req) => {
     const access = req.routeOptions.config?.access;
     if (access) checkRouteAccess(req.ctx, access);
+    const problems = { ...textProblems(req.params, ''), ...textProblems(req.query, ''), ...textProblems(req.body, '') };
+    if (Object.keys(problems).length > 0) throw badRequest(problems);
   });
 
   app.addHook('preHandler', async (req) => {
@@ -341,6 +347,12 @@ function toAppError(err: FastifyError & { validation?: unknown; validationContex
     return new AppError(400, 'VALIDATION_FAILED', 'error.validation', {}, fieldErrorsOf(err.validation as never));
   }
   if (isDatabaseUnavailable(err)) return serviceUnavailable(5);
+  // a value the schema let through but PostgreSQL refuses (a number out of range, text that is not
+  // a uuid): the request's fault, not the server's; logged so the schema gets tightened
+  if (isDataException(err)) {
+    req.log.warn({ sqlstate: err.code, route: req.routeOptions.url }, 'database refused a value that passed validation');
+    return new AppError(400, 'BAD_REQUEST', 'error.bad_value');
+  }
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
@@ -351,6 +363,9 @@ function toAppError(err: FastifyError & { validation?: unknown; validationContex
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
       return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'error.unsupported_media_type');
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError(400, 'BAD_REQUEST', 'error.bad_url');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError(400, 'BAD_REQUEST', 'error.bad_json');

@@ -4,7 +4,7 @@ import type { RouteInfo } from '../../server/app.ts';
 import type { RouteAccess } from '../../server/platform/access/index.ts';
 import { INTEGRATION_SCOPES } from '../../server/modules/integrations/service.ts';
 import { startTestServer } from '../support/harness.ts';
-import { fixtureEnv, loadFixtures, type FixtureEnv, type Fixtures } from './fixtures.ts';
+import { fixtureEnv, loadFixtures, type FixtureEnv } from './fixtures.ts';
 import { minimalValid, type JsonSchema } from './generate.ts';
 import { apiRoutes, expectErrorShape, fillPath, idParams, pathParams, routeKey, schemaOf, signInCallers, type Caller, type Callers } from './support.ts';
 
@@ -14,7 +14,7 @@ import { apiRoutes, expectErrorShape, fillPath, idParams, pathParams, routeKey, 
 
 const s = await startTestServer({ config: { rateLimitPerMinute: 1_000_000 } });
 const routes = apiRoutes(s);
-const fixtures: Fixtures = await loadFixtures();
+const { fixtures } = await loadFixtures();
 let callers: Callers;
 let env: FixtureEnv;
 beforeAll(async () => {

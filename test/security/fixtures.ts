@@ -16,6 +16,7 @@ import type { Caller, Callers } from './support.ts';
  *     '/api/cases/:id': { create: async (f) => ({ id: (await f.as('community', { method: 'POST', url: '/api/cases', payload: … })).id }) },
  *   };
  *
+ * and, optionally, `export const examples: Examples = { 'POST /api/cases': async (f) => ({ … }) }`.
  * The access test fails when a route with an id parameter has no provider.
  */
 export interface FixtureEnv {
@@ -35,6 +36,13 @@ export interface Fixture {
 }
 
 export type Fixtures = Record<string, Fixture>;
+
+/**
+ * Bodies a route accepts, by 'METHOD /pattern' (for creating routes, whose valid bodies name
+ * existing things). The fuzzer starts from them, so its edge cases reach the store and the database
+ * instead of stopping at "orgId not found". Routes without one start from a body generated from the schema.
+ */
+export type Examples = Record<string, (f: FixtureEnv) => Promise<unknown>>;
 
 let serial = 0;
 const unique = (prefix: string) => `${prefix}-${process.pid}-${++serial}`;
@@ -64,21 +72,42 @@ const foundation: Fixtures = {
   },
 };
 
+const foundationExamples: Examples = {
+  'POST /api/auth/login': async () => ({ username: unique('nobody'), password: 'wrong-password' }),
+  'POST /api/auth/resident/code': async () => ({ phone: '13912345678' }),
+  'POST /api/auth/resident/login': async () => ({ phone: '13912345678', code: '000000' }),
+  'POST /api/orgs': async (f) => {
+    const me = await f.as('district', { method: 'GET', url: '/api/auth/me' });
+    return { kind: 'department', name: unique('部门'), deptType: 'housing', regionId: me.scope.regionId };
+  },
+  'POST /api/users': async (f) => {
+    const me = await f.as('community', { method: 'GET', url: '/api/auth/me' });
+    return { username: unique('fuzz'), displayName: '测试', orgId: me.orgId, roles: ['grid_worker'] };
+  },
+  'PATCH /api/users/:id': async () => ({ displayName: '改过的名字', active: true }),
+  'POST /api/integrations/tokens': async () => ({ name: unique('token'), kind: 'generic', scopes: ['region.read'] }),
+};
+
 const modulesDir = fileURLToPath(new URL('../../server/modules/', import.meta.url));
 
-/** The foundation's providers and those every module ships in security.fixtures.ts. */
-export async function loadFixtures(): Promise<Fixtures> {
-  const all: Fixtures = { ...foundation };
+/** The foundation's providers and examples, and those every module ships in security.fixtures.ts. */
+export async function loadFixtures(): Promise<{ fixtures: Fixtures; examples: Examples }> {
+  const fixtures: Fixtures = { ...foundation };
+  const examples: Examples = { ...foundationExamples };
+  const merge = <T>(into: Record<string, T>, from: Record<string, T> | undefined, file: string) => {
+    for (const [k, v] of Object.entries(from ?? {})) {
+      if (into[k]) throw new Error(`${file}: ${k} is provided twice`);
+      into[k] = v;
+    }
+  };
   for (const m of readdirSync(modulesDir)) {
     const file = path.join(modulesDir, m, 'security.fixtures.ts');
     if (!existsSync(file)) continue;
-    const mod = (await import(pathToFileURL(file).href)) as { fixtures?: Fixtures };
-    for (const [pattern, fixture] of Object.entries(mod.fixtures ?? {})) {
-      if (all[pattern]) throw new Error(`two fixture providers for ${pattern}`);
-      all[pattern] = fixture;
-    }
+    const mod = (await import(pathToFileURL(file).href)) as { fixtures?: Fixtures; examples?: Examples };
+    merge(fixtures, mod.fixtures, file);
+    merge(examples, mod.examples, file);
   }
-  return all;
+  return { fixtures, examples };
 }
 
 export function fixtureEnv(s: TestServer, callers: Callers): FixtureEnv {

@@ -139,6 +139,8 @@ function numberDefects(s: JsonSchema, integer: boolean): unknown[] {
 }
 
 /** Deeply nested arrays: cheap to send, expensive for naive recursive code. */
+export const deepJson = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+
 export function deepNesting(depth: number): unknown {
   let v: unknown = 'bottom';
   for (let i = 0; i < depth; i++) v = [v];
@@ -162,11 +164,11 @@ export function invalidOf(s: JsonSchema, valid: Record<string, unknown>): Defect
       t === 'string' ? stringDefects(ps)
       : t === 'integer' ? numberDefects(ps, true)
       : t === 'number' ? numberDefects(ps, false)
-      : t === 'array' ? [...(ps.maxItems !== undefined ? [Array.from({ length: ps.maxItems + 1 }, (_, i) => minimalValid(ps.items ?? {}, i + 1))] : []), [deepNesting(5000)]]
+      : t === 'array' ? [...(ps.maxItems !== undefined ? [Array.from({ length: ps.maxItems + 1 }, (_, i) => minimalValid(ps.items ?? {}, i + 1))] : []), [deepNesting(2000)]]
       : ps.const !== undefined || ps.enum ? ['not-one-of-them', '']
       : [];
     for (const v of defects) out.push({ what: `${key}: ${JSON.stringify(v).slice(0, 40)}`, value: setAt(valid, key, v) });
-    if (!accepts(ps, 'object')) out.push({ what: `${key}: deep nesting`, value: setAt(valid, key, deepNesting(5000)) });
+    if (!accepts(ps, 'object')) out.push({ what: `${key}: deep nesting`, value: setAt(valid, key, deepNesting(2000)) });
   }
   for (const key of s.required ?? []) {
     const { [key]: _, ...rest } = valid;
@@ -178,7 +180,7 @@ export function invalidOf(s: JsonSchema, valid: Record<string, unknown>): Defect
     }
   }
   if (s.type === 'object') {
-    for (const v of [null, [], 'text', 42, true, [valid], deepNesting(5000)]) out.push({ what: `body ${JSON.stringify(v).slice(0, 20)}`, value: v });
+    for (const v of [null, [], 'text', 42, true, [valid], deepNesting(2000)]) out.push({ what: `body ${JSON.stringify(v).slice(0, 20)}`, value: v });
   }
   return out;
 }
