@@ -193,7 +193,11 @@ export async function buildApp(platform: Platform, modules: LinliModule[], opts:
       },
     },
     crossOriginEmbedderPolicy: false,
-    hsts: config.mode === 'production',
+    // no page of Linli is ever shown inside another site's frame (clickjacking)
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // production runs behind HTTPS; browsers remember for a year
+    hsts: config.mode === 'production' ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
   if (config.corsOrigins.length > 0) {
     const cors = (await import('@fastify/cors')).default;
@@ -269,9 +273,11 @@ export async function buildApp(platform: Platform, modules: LinliModule[], opts:
   });
 
   let draining = false;
-  app.addHook('onSend', async (_req, reply) => {
+  app.addHook('onSend', async (req, reply) => {
     // while shutting down, tell keep-alive clients not to reuse the connection
     if (draining) reply.header('connection', 'close');
+    // API answers carry personal data: no browser or proxy may keep a copy
+    if (isApiPath(req.url) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
   app.addHook('onResponse', async (req, reply) => {
