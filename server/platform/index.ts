@@ -46,6 +46,7 @@ export interface PlatformOverrides {
   files?: FileStore;
   sms?: SmsSender;
   secret?: string;
+  previousSecrets?: string[];
   outbound?: OutboundHttp;
 }
 
@@ -61,7 +62,7 @@ export function createPlatform(config: Config, database: Database, log: Logger, 
     config,
     db: database.db,
     clock,
-    pii: new PiiCrypto(secret, config.previousSecrets),
+    pii: new PiiCrypto(secret, overrides.previousSecrets ?? config.previousSecrets),
     files: overrides.files ?? new LocalFileStore(config.filesDir),
     sms,
     jobs: new JobQueue(database.db, clock),
