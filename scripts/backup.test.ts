@@ -1,15 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
-import { openDatabase, type Database } from '../server/db/index.ts';
 import { LocalFileStore } from '../server/platform/files/store.ts';
 import { sealPending, verifyChain } from '../server/platform/audit/index.ts';
-import { TEST_SECRET, urlWithDatabase } from '../test/support/template.ts';
+import { TEST_SECRET } from '../test/support/template.ts';
+import { site } from '../test/support/sites.ts';
 import { fingerprint } from '../test/security/support.ts';
 import { newId } from '../server/platform/ids.ts';
 import { PiiCrypto } from '../server/platform/pii/crypto.ts';
@@ -31,45 +28,9 @@ function cli(script: string, args: string[], env: Record<string, string>) {
   return r.stdout;
 }
 
-async function site(): Promise<{ env: Record<string, string>; open: () => Promise<Database>; drop: () => Promise<void>; filesDir: string; dir: string }> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'linli-bk-'));
-  const filesDir = path.join(dir, 'files');
-  if (template.engine === 'postgres') {
-    const name = `linli_bk_${randomBytes(5).toString('hex')}`;
-    const admin = new pg.Client({ connectionString: template.baseUrl });
-    await admin.connect();
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template.templateDb}`);
-    await admin.end();
-    const url = urlWithDatabase(template.baseUrl, name);
-    return {
-      dir,
-      filesDir,
-      env: { DATABASE_URL: url, LINLI_DATA_DIR: dir, LINLI_FILES_DIR: filesDir },
-      open: () => openDatabase({ databaseUrl: url, dataDir: null, timeZone: 'Asia/Shanghai', statementTimeoutMs: 0, poolMax: 2, queueMax: 10 }),
-      drop: async () => {
-        const a = new pg.Client({ connectionString: template.baseUrl });
-        await a.connect();
-        await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-        await a.end();
-        rmSync(dir, { recursive: true, force: true });
-      },
-    };
-  }
-  const pgdata = path.join(dir, 'pgdata');
-  const first = await openDatabase({ databaseUrl: null, dataDir: pgdata, timeZone: 'Asia/Shanghai', statementTimeoutMs: 0, poolMax: 1, queueMax: 10, loadDump: new Uint8Array(readFileSync(template.dumpFile)) });
-  await first.close();
-  return {
-    dir,
-    filesDir,
-    env: { DATABASE_URL: '', LINLI_DATA_DIR: dir, LINLI_FILES_DIR: filesDir },
-    open: () => openDatabase({ databaseUrl: null, dataDir: pgdata, timeZone: 'Asia/Shanghai', statementTimeoutMs: 0, poolMax: 1, queueMax: 10 }),
-    drop: async () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
 describe(`backup and restore (${template.engine})`, () => {
   it('round-trips the database and the uploaded files; a change made after the backup is gone', async () => {
-    const s = await site();
+    const s = await site(template);
     try {
       const files = new LocalFileStore(s.filesDir);
       const kept = await files.put(Buffer.from('photo of a broken streetlight'));
