@@ -3,7 +3,7 @@
 import path from 'node:path';
 import { loadConfig } from '../server/config.ts';
 import { restoreBackup } from '../server/db/backup.ts';
-import { DataDirLockedError, lockDataDir } from '../server/db/lock.ts';
+import { lockOrExit } from './cli.ts';
 import { createLogger, resolveSecret } from '../server/platform/index.ts';
 import { PiiCrypto } from '../server/platform/pii/crypto.ts';
 import { existsSync } from 'node:fs';
@@ -14,18 +14,7 @@ if (!file || !existsSync(file)) {
   process.exit(64);
 }
 const config = loadConfig({ logLevel: process.env.LINLI_LOG_LEVEL ?? 'warn' });
-let release = () => {};
-if (!config.databaseUrl) {
-  try {
-    release = lockDataDir(config.dataDir);
-  } catch (e) {
-    if (e instanceof DataDirLockedError) {
-      console.error(`${e.message}\nStop the server before restoring.`);
-      process.exit(1);
-    }
-    throw e;
-  }
-}
+const release = lockOrExit(config);
 try {
   const manifest = await restoreBackup(file, {
     engine: config.databaseUrl ? 'postgres' : 'pglite',
