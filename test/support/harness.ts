@@ -116,8 +116,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     clock: clock ?? new ManualClock(),
     sms,
     logs,
+    // Promise.resolve starts the request now (an inject chain otherwise waits until awaited)
     request: ({ token, headers, ...rest }) =>
-      built.app.inject({ ...rest, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } }),
+      Promise.resolve(built.app.inject({ ...rest, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } })),
     async login(username, password = DEMO_PASSWORD) {
       const res = await built.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
       if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);
