@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Alert, Button, Flex, Input, Typography } from 'antd';
+import { Alert, Button, Flex, Input, Modal, Typography } from 'antd';
 import { CheckOutlined, CopyOutlined } from '@ant-design/icons';
 
 /** Copies text; the Clipboard API needs a secure context, so plain-http sites fall back to a selection. */
@@ -38,5 +38,22 @@ export function OnceSecret({ label, value, hint }: { label: string; value: strin
         </Button>
       </Flex>
     </Flex>
+  );
+}
+
+export interface Secret {
+  title: string;
+  label: string;
+  value: string;
+  hint?: string;
+}
+
+/** A dialog holding a secret shown once; closed only by the user ("我已保存"). */
+export function OnceSecretModal({ secret, onClose }: { secret: Secret | null; onClose: () => void }) {
+  const { t } = useTranslation();
+  return (
+    <Modal open={secret !== null} title={secret?.title} onCancel={onClose} footer={<Button type="primary" onClick={onClose}>{t('secret.done')}</Button>} width={600}>
+      {secret && <OnceSecret label={secret.label} value={secret.value} hint={secret.hint} />}
+    </Modal>
   );
 }

@@ -1,7 +1,8 @@
 import { useEffect, type ReactNode } from 'react';
 import { Link, useLocation } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { Breadcrumb, Flex, Typography } from 'antd';
+import { Breadcrumb, Button, Flex, Typography } from 'antd';
+import { PlusOutlined } from '@ant-design/icons';
 import { MENU_GROUPS, screenAt } from '../app/screens';
 
 interface Props {
@@ -42,5 +43,14 @@ export function PageLayout({ title, description, actions, children }: Props) {
       </Flex>
       {children}
     </div>
+  );
+}
+
+/** The page's "new …" button (top right). */
+export function CreateButton({ label, onClick }: { label: string; onClick: () => void }) {
+  return (
+    <Button type="primary" icon={<PlusOutlined />} onClick={onClick}>
+      {label}
+    </Button>
   );
 }

@@ -2,17 +2,16 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { App, Button, Card, Col, Form, Input, Modal, Row, Select, Tag, Tree, TreeSelect, Typography } from 'antd';
 import type { TreeDataNode } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
 import { api, newIdempotencyKey } from '../../api/client';
 import { ORG_KINDS, type Org, type OrgKind, type PlaceRef } from '../../api/types';
-import { PageLayout } from '../../components/PageLayout';
+import { CreateButton, PageLayout } from '../../components/PageLayout';
 import { TablePage, listSource, type TableColumn } from '../../components/TablePage';
 import { useSubmit } from '../../components/forms';
 import { useAsync } from '../../components/useAsync';
 import { usePermission } from '../../app/session';
 import { deptTypeLabel, orgKindLabel } from '../../i18n/labels';
 
-/** Functional department types the demo city and most districts have; another type can be typed in. */
+/** Functional department types the form offers (those of the demo city; the API accepts any lower-case code). */
 const DEPT_TYPES = ['urban_management', 'housing', 'civil_affairs', 'police', 'market_regulation', 'environment', 'water', 'transport', 'emergency', 'health'];
 const LEVELS = ['city', 'district', 'street', 'community', 'grid'];
 
@@ -122,18 +121,15 @@ export default function Orgs() {
       description={t('orgs.description')}
       actions={
         canCreate && (
-          <Button
-            type="primary"
-            icon={<PlusOutlined />}
+          <CreateButton
+            label={t('orgs.create')}
             onClick={() => {
               form.resetFields();
               // a new body most likely belongs where the administrator is looking
               if (region) form.setFieldsValue({ regionId: region });
               setCreating(newIdempotencyKey());
             }}
-          >
-            {t('orgs.create')}
-          </Button>
+          />
         )
       }
     >

@@ -1,12 +1,11 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { App, Button, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Tag } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
 import { api } from '../../api/client';
 import { INTEGRATION_SCOPES, TOKEN_KINDS, type ApiToken } from '../../api/types';
-import { PageLayout } from '../../components/PageLayout';
+import { CreateButton, PageLayout } from '../../components/PageLayout';
 import { TablePage, listSource, type TableColumn } from '../../components/TablePage';
-import { OnceSecret } from '../../components/OnceSecret';
+import { OnceSecretModal, type Secret } from '../../components/OnceSecret';
 import { useSubmit } from '../../components/forms';
 import { useMe } from '../../app/session';
 import { permissionLabel, tokenKindLabel } from '../../i18n/labels';
@@ -27,7 +26,7 @@ export default function Tokens() {
   const me = useMe();
   const [reloadKey, setReloadKey] = useState(0);
   const [open, setOpen] = useState(false);
-  const [secret, setSecret] = useState<{ name: string; token: string } | null>(null);
+  const [secret, setSecret] = useState<Secret | null>(null);
   const [form] = Form.useForm<CreateValues>();
   const source = useMemo(() => listSource<ApiToken>(() => api.get<ApiToken[]>('/api/integrations/tokens')), []);
   // integration-only scopes, then any permission the creator holds (the server allows no more)
@@ -40,7 +39,7 @@ export default function Tokens() {
   const { submitting, run } = useSubmit(form, async (v) => {
     const r = await api.post<{ id: string; token: string }>('/api/integrations/tokens', { name: v.name.trim(), kind: v.kind, scopes: v.scopes });
     setOpen(false);
-    setSecret({ name: v.name.trim(), token: r.token });
+    setSecret({ title: t('tokens.secretTitle', { name: v.name.trim() }), label: t('tokens.secret'), value: r.token });
     setReloadKey((k) => k + 1);
   });
 
@@ -97,16 +96,13 @@ export default function Tokens() {
     <PageLayout
       description={t('tokens.description')}
       actions={
-        <Button
-          type="primary"
-          icon={<PlusOutlined />}
+        <CreateButton
+          label={t('tokens.create')}
           onClick={() => {
             form.resetFields();
             setOpen(true);
           }}
-        >
-          {t('tokens.create')}
-        </Button>
+        />
       }
     >
       <TablePage<ApiToken> id="tokens" columns={columns} source={source} rowKey={(x) => x.id} exportName={t('screen.tokens')} reloadKey={reloadKey} />
@@ -123,15 +119,7 @@ export default function Tokens() {
           </Form.Item>
         </Form>
       </Modal>
-      <Modal
-        open={secret !== null}
-        title={t('tokens.secretTitle', { name: secret?.name ?? '' })}
-        onCancel={() => setSecret(null)}
-        footer={<Button type="primary" onClick={() => setSecret(null)}>{t('secret.done')}</Button>}
-        width={640}
-      >
-        {secret && <OnceSecret label={t('tokens.secret')} value={secret.token} />}
-      </Modal>
+      <OnceSecretModal secret={secret} onClose={() => setSecret(null)} />
     </PageLayout>
   );
 }

@@ -1,12 +1,11 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { App, Button, Checkbox, Form, Input, Modal, Popconfirm, Select, Space, Tag } from 'antd';
-import { PlusOutlined } from '@ant-design/icons';
 import { api } from '../../api/client';
 import type { Me, Org, Role, User } from '../../api/types';
-import { PageLayout } from '../../components/PageLayout';
+import { CreateButton, PageLayout } from '../../components/PageLayout';
 import { TablePage, listSource, type TableColumn } from '../../components/TablePage';
-import { OnceSecret } from '../../components/OnceSecret';
+import { OnceSecretModal, type Secret } from '../../components/OnceSecret';
 import { useSubmit } from '../../components/forms';
 import { useAsync } from '../../components/useAsync';
 import { useMe } from '../../app/session';
@@ -52,7 +51,9 @@ export default function Users() {
   const [reloadKey, setReloadKey] = useState(0);
   const reloadTable = () => setReloadKey((k) => k + 1);
   const [editing, setEditing] = useState<User | 'new' | null>(null);
-  const [secret, setSecret] = useState<{ username: string; password: string } | null>(null);
+  const [secret, setSecret] = useState<Secret | null>(null);
+  const showTemporary = (username: string, password: string) =>
+    setSecret({ title: t('users.temporaryTitle', { username }), label: t('users.temporaryPassword'), value: password, hint: t('users.temporaryHint') });
   const [form] = Form.useForm<UserValues>();
 
   const source = useMemo(() => listSource<User, Filters>((f) => api.get<User[]>('/api/users', { q: f.q?.trim(), orgId: f.orgId })), []);
@@ -66,7 +67,7 @@ export default function Users() {
         roles: v.roles ?? [],
         ...(v.password ? { password: v.password } : {}),
       });
-      if (r.temporaryPassword) setSecret({ username: v.username.trim(), password: r.temporaryPassword });
+      if (r.temporaryPassword) showTemporary(v.username.trim(), r.temporaryPassword);
       else message.success(t('users.created', { name: v.displayName.trim() }));
     } else if (editing) {
       await api.patch(`/api/users/${editing.id}`, { displayName: v.displayName.trim(), roles: v.roles ?? [] });
@@ -89,7 +90,7 @@ export default function Users() {
   const resetPassword = async (u: User) => {
     try {
       const r = await api.post<{ temporaryPassword: string }>(`/api/users/${u.id}/reset-password`);
-      setSecret({ username: u.username, password: r.temporaryPassword });
+      showTemporary(u.username, r.temporaryPassword);
       reloadTable();
     } catch (e) {
       message.error((e as Error).message);
@@ -161,16 +162,13 @@ export default function Users() {
     <PageLayout
       description={t('users.description')}
       actions={
-        <Button
-          type="primary"
-          icon={<PlusOutlined />}
+        <CreateButton
+          label={t('users.create')}
           onClick={() => {
             form.resetFields();
             setEditing('new');
           }}
-        >
-          {t('users.create')}
-        </Button>
+        />
       }
     >
       <TablePage<User, Filters>
@@ -216,15 +214,7 @@ export default function Users() {
           )}
         </Form>
       </Modal>
-      <Modal
-        open={secret !== null}
-        title={t('users.temporaryTitle', { username: secret?.username ?? '' })}
-        onCancel={() => setSecret(null)}
-        footer={<Button type="primary" onClick={() => setSecret(null)}>{t('secret.done')}</Button>}
-        width={560}
-      >
-        {secret && <OnceSecret label={t('users.temporaryPassword')} value={secret.password} hint={t('users.temporaryHint')} />}
-      </Modal>
+      <OnceSecretModal secret={secret} onClose={() => setSecret(null)} />
     </PageLayout>
   );
 }
