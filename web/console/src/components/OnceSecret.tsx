@@ -4,7 +4,7 @@ import { Alert, Button, Flex, Input, Modal, Typography } from 'antd';
 import { CheckOutlined, CopyOutlined } from '@ant-design/icons';
 
 /** Copies text; the Clipboard API needs a secure context, so plain-http sites fall back to a selection. */
-async function copyText(text: string, input: HTMLInputElement | null): Promise<boolean> {
+async function copyText(text: string, input: HTMLTextAreaElement | null): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
     return true;
@@ -28,11 +28,12 @@ export function OnceSecret({ label, value, hint }: { label: string; value: strin
       <Alert type="warning" showIcon title={t('secret.onceTitle')} description={hint ?? t('secret.onceText')} />
       <Typography.Text strong>{label}</Typography.Text>
       <Flex gap={8}>
-        <Input id={id} readOnly value={value} size="large" className="secret-value" data-testid="once-secret" onFocus={(e) => e.target.select()} />
+        {/* a text area, so a long token is shown whole */}
+        <Input.TextArea id={id} readOnly value={value} autoSize className="secret-value" data-testid="once-secret" onFocus={(e) => e.target.select()} />
         <Button
           size="large"
           icon={copied ? <CheckOutlined /> : <CopyOutlined />}
-          onClick={async () => setCopied(await copyText(value, document.getElementById(id) as HTMLInputElement | null))}
+          onClick={async () => setCopied(await copyText(value, document.getElementById(id) as HTMLTextAreaElement | null))}
         >
           {copied ? t('secret.copied') : t('secret.copy')}
         </Button>
