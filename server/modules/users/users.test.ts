@@ -143,3 +143,17 @@ describe('roles are data', () => {
     expect(res.statusCode).toBe(400);
   });
 });
+
+describe('stored idempotent answers', () => {
+  it('keep no secret in plain text (the temporary password is replayed, but stored encrypted)', async () => {
+    const me = (await get('/api/auth/me', community)).json();
+    const headers = { 'idempotency-key': 'secret-check-1' };
+    const body = { username: 'grid-zhao', displayName: '赵网格员', orgId: me.orgId, roles: ['grid_worker'] };
+    const first = await s.request({ method: 'POST', url: '/api/users', token: community, payload: body, headers });
+    const temp = first.json().temporaryPassword as string;
+    const rows = await s.platform.db.selectFrom('idempotency_key').select('response').where('key', '=', 'secret-check-1').execute();
+    expect(JSON.stringify(rows)).not.toContain(temp);
+    const replay = await s.request({ method: 'POST', url: '/api/users', token: community, payload: body, headers });
+    expect(replay.json().temporaryPassword).toBe(temp);
+  });
+});
