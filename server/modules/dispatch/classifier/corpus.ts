@@ -40,14 +40,23 @@ export interface Corpus {
 
 const CODE = /^[a-z][a-z0-9_]*$/;
 
+/** The corpus files: <category>.jsonl at the top and in one level of sub-folders (batches of lines). */
+function corpusFiles(dir: string): string[] {
+  const out: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.isFile() && entry.name.endsWith('.jsonl')) out.push(entry.name);
+    if (entry.isDirectory()) {
+      for (const f of readdirSync(path.join(dir, entry.name))) if (f.endsWith('.jsonl')) out.push(`${entry.name}/${f}`);
+    }
+  }
+  return out.sort();
+}
+
 export function loadCorpus(dir: string = CORPUS_DIR): Corpus {
   const hash = createHash('sha256');
   const examples: CorpusExample[] = [];
-  const files = readdirSync(dir)
-    .filter((f) => f.endsWith('.jsonl'))
-    .sort();
-  for (const file of files) {
-    const category = file.slice(0, -'.jsonl'.length);
+  for (const file of corpusFiles(dir)) {
+    const category = path.basename(file, '.jsonl');
     if (!CODE.test(category)) throw new Error(`training data: ${file} is not named after a category code`);
     const body = readFileSync(path.join(dir, file), 'utf8');
     hash.update(file).update('\0').update(body).update('\0');

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { Jieba } from '@node-rs/jieba';
-import { dict } from '@node-rs/jieba/dict';
+import { dict } from '@node-rs/jieba/dict.js';
 import { normalise, type Normalised } from './normalise.ts';
+import { taxonomyKeywords } from './taxonomy.ts';
 
 /**
  * Turns a normalised report into feature occurrences: character 1–3-grams of each run of Chinese
@@ -35,26 +35,13 @@ export interface Featurised {
 /** Bumped whenever featurisation changes, so a stored model built with another one is retrained. */
 export const FEATURISER_VERSION = 1;
 
-const TAXONOMY_FILE = new URL('../../taxonomy/data/taxonomy.json', import.meta.url);
-
-interface TaxonomyNode {
-  code: string;
-  keywords?: string[];
-  children?: TaxonomyNode[];
-}
-
 /** The taxonomy's keywords, simplified and lower-cased the way report text is. */
 export function domainKeywords(): string[] {
-  const roots = JSON.parse(readFileSync(TAXONOMY_FILE, 'utf8')) as TaxonomyNode[];
   const words = new Set<string>();
-  const visit = (n: TaxonomyNode) => {
-    for (const k of n.keywords ?? []) {
-      const w = normalise(k).text;
-      if (w.length >= 2 && w.length <= 8 && /^[\u4e00-\u9fff]+$/.test(w)) words.add(w);
-    }
-    for (const c of n.children ?? []) visit(c);
-  };
-  roots.forEach(visit);
+  for (const k of taxonomyKeywords()) {
+    const w = normalise(k).text;
+    if (w.length >= 2 && w.length <= 8 && /^[\u4e00-\u9fff]+$/.test(w)) words.add(w);
+  }
   return [...words].sort();
 }
 
@@ -107,7 +94,7 @@ function runsOf(text: string): Run[] {
   return runs;
 }
 
-export const MAX_NGRAM = 3;
+export const MAX_NGRAM = 2;
 
 /** Featurises an original report text. */
 export function featurise(original: string): Featurised {

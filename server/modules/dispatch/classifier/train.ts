@@ -30,10 +30,10 @@ export interface TrainOptions {
 }
 
 export const DEFAULT_TRAIN: TrainOptions = {
-  l2: 1e-4,
-  subL2: 3e-4,
+  l2: 1e-5,
+  subL2: 1e-4,
   minDf: 2,
-  maxIterations: 300,
+  maxIterations: 150,
   calibrationFolds: 4,
   minExamplesPerCategory: 5,
 };
