@@ -114,44 +114,52 @@ function dot(a: Float64Array, b: Float64Array): number {
   return s;
 }
 
-/** Limited-memory BFGS with a backtracking (Armijo) line search. */
-function lbfgs(f: (x: Float64Array, g: Float64Array) => number, x0: Float64Array, opts: FitOptions, memory = 10): Float64Array {
+/** Limited-memory BFGS with a backtracking (Armijo) line search; buffers are reused, not reallocated. */
+function lbfgs(f: (x: Float64Array, g: Float64Array) => number, x0: Float64Array, opts: FitOptions, memory = 8): Float64Array {
   const n = x0.length;
   let x = x0;
   let g = new Float64Array(n);
   let fx = f(x, g);
-  const S: Float64Array[] = [];
-  const Y: Float64Array[] = [];
-  const rho: number[] = [];
-  const alpha = new Array<number>(memory).fill(0);
+  let xn = new Float64Array(n);
+  let gn = new Float64Array(n);
   const d = new Float64Array(n);
+  // curvature pairs in a ring: pair k lives at slot (start + k) % memory
+  const S = Array.from({ length: memory }, () => new Float64Array(0));
+  const Y = Array.from({ length: memory }, () => new Float64Array(0));
+  const rho = new Float64Array(memory);
+  const alpha = new Float64Array(memory);
+  let start = 0;
+  let count = 0;
+  const slot = (k: number) => (start + k) % memory;
   for (let iter = 0; iter < opts.maxIterations; iter++) {
     // two-loop recursion: d = -H·g
     d.set(g);
-    for (let i = S.length - 1; i >= 0; i--) {
+    for (let k = count - 1; k >= 0; k--) {
+      const i = slot(k);
       alpha[i] = rho[i] * dot(S[i], d);
       const y = Y[i];
-      for (let p = 0; p < n; p++) d[p] -= alpha[i] * y[p];
+      const a = alpha[i];
+      for (let p = 0; p < n; p++) d[p] -= a * y[p];
     }
-    const k = S.length - 1;
-    const gamma = k >= 0 ? dot(S[k], Y[k]) / dot(Y[k], Y[k]) : 1 / Math.max(1e-12, Math.sqrt(dot(g, g)));
+    const gnorm = Math.sqrt(dot(g, g));
+    const gamma = count > 0 ? dot(S[slot(count - 1)], Y[slot(count - 1)]) / dot(Y[slot(count - 1)], Y[slot(count - 1)]) : 1 / Math.max(1e-12, gnorm);
     for (let p = 0; p < n; p++) d[p] *= gamma;
-    for (let i = 0; i < S.length; i++) {
+    for (let k = 0; k < count; k++) {
+      const i = slot(k);
       const beta = rho[i] * dot(Y[i], d);
       const s = S[i];
-      for (let p = 0; p < n; p++) d[p] += s[p] * (alpha[i] - beta);
+      const c = alpha[i] - beta;
+      for (let p = 0; p < n; p++) d[p] += s[p] * c;
     }
     for (let p = 0; p < n; p++) d[p] = -d[p];
     let gd = dot(g, d);
     if (!(gd < 0)) {
       // not a descent direction: forget the curvature pairs and follow the gradient
-      S.length = Y.length = rho.length = 0;
-      for (let p = 0; p < n; p++) d[p] = -g[p] / Math.max(1e-12, Math.sqrt(dot(g, g)));
+      count = 0;
+      for (let p = 0; p < n; p++) d[p] = -g[p] / Math.max(1e-12, gnorm);
       gd = dot(g, d);
     }
     let t = 1;
-    const xn = new Float64Array(n);
-    const gn = new Float64Array(n);
     let fn = Infinity;
     for (let tries = 0; tries < 40; tries++) {
       for (let p = 0; p < n; p++) xn[p] = x[p] + t * d[p];
@@ -160,26 +168,32 @@ function lbfgs(f: (x: Float64Array, g: Float64Array) => number, x0: Float64Array
       t *= 0.5;
     }
     if (!(fn < fx)) break;
-    const s = new Float64Array(n);
-    const y = new Float64Array(n);
+    // the new pair goes into the oldest slot once the ring is full
+    const i = count < memory ? slot(count) : start;
+    if (S[i].length !== n) {
+      S[i] = new Float64Array(n);
+      Y[i] = new Float64Array(n);
+    }
+    const s = S[i];
+    const y = Y[i];
     for (let p = 0; p < n; p++) {
       s[p] = xn[p] - x[p];
       y[p] = gn[p] - g[p];
     }
     const sy = dot(s, y);
     if (sy > 1e-12) {
-      S.push(s);
-      Y.push(y);
-      rho.push(1 / sy);
-      if (S.length > memory) {
-        S.shift();
-        Y.shift();
-        rho.shift();
-      }
+      rho[i] = 1 / sy;
+      if (count < memory) count++;
+      else start = (start + 1) % memory;
+    } else if (count === memory) {
+      // the oldest pair was overwritten by an unusable one: drop it
+      start = (start + 1) % memory;
+      count--;
     }
     const improvement = (fx - fn) / Math.max(1, Math.abs(fx));
-    x = xn;
-    g = gn;
+    // swap buffers: the accepted point becomes current, the old one is scratch for the next search
+    [x, xn] = [xn, x];
+    [g, gn] = [gn, g];
     fx = fn;
     if (improvement < opts.tolerance) break;
   }

@@ -34,7 +34,7 @@ export const DEFAULT_TRAIN: TrainOptions = {
   subL2: 1e-4,
   minDf: 2,
   maxIterations: 150,
-  calibrationFolds: 4,
+  calibrationFolds: 3,
   minExamplesPerCategory: 5,
 };
 
