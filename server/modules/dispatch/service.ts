@@ -73,7 +73,8 @@ export async function classify(ctx: Ctx, text: string): Promise<{ suggestions: S
   return { suggestions, modelVersion: version };
 }
 
-const round4 = (x: number) => Math.round(x * 10_000) / 10_000;
+// four significant digits: enough to rank and show, and a small runner-up does not become 0
+const round4 = (x: number) => Number(x.toPrecision(4));
 
 /** The classifier in use, loading it on first need and picking up a newer one every REFRESH_MS. */
 export async function currentClassifier(platform: Platform): Promise<{ classifier: Classifier; version: number }> {

@@ -117,11 +117,11 @@ function dot(a: Float64Array, b: Float64Array): number {
 /** Limited-memory BFGS with a backtracking (Armijo) line search; buffers are reused, not reallocated. */
 function lbfgs(f: (x: Float64Array, g: Float64Array) => number, x0: Float64Array, opts: FitOptions, memory = 8): Float64Array {
   const n = x0.length;
-  let x = x0;
-  let g = new Float64Array(n);
+  let x: Float64Array = x0;
+  let g: Float64Array = new Float64Array(n);
   let fx = f(x, g);
-  let xn = new Float64Array(n);
-  let gn = new Float64Array(n);
+  let xn: Float64Array = new Float64Array(n);
+  let gn: Float64Array = new Float64Array(n);
   const d = new Float64Array(n);
   // curvature pairs in a ring: pair k lives at slot (start + k) % memory
   const S = Array.from({ length: memory }, () => new Float64Array(0));

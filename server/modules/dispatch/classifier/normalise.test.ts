@@ -39,8 +39,8 @@ describe('placeholders', () => {
   });
 
   it('replaces ID numbers (18 digits with an X, and the old 15-digit form)', () => {
-    expect(norm('身份证37010219900101123X')).toBe(`身份证${P.idNumber}`);
-    expect(norm('身份证370102900101123')).toBe(`身份证${P.idNumber}`);
+    expect(norm('身份证37010219900101123X')).toBe(P.idNumber);
+    expect(norm('身份证号：370102900101123，')).toBe(`${P.idNumber},`);
   });
 
   it('replaces building, unit and room numbers, street numbers and labelled addresses', () => {

@@ -80,7 +80,8 @@ const RULES: Rule[] = [
   { kind: 'url', re: /(?:https?:\/\/|www\.)[\w\-.~:/?#[\]@!$&'()*+,;=%]+/g },
   { kind: 'email', re: /[\w.+-]+@[\w-]+(?:\.[\w-]+)+/g },
   // 18-digit resident ID (last may be X) and the old 15-digit form
-  { kind: 'idNumber', re: /(?<![\d])(?:\d{17}[\dx]|\d{15})(?![\d])/g },
+  // with its label, like phone numbers below: 身份证号:370102…
+  { kind: 'idNumber', re: /(?:(?:身份证|证件)(?:号码|号)?\s*(?:是|为|:)?\s*)?(?<![\d])(?:\d{17}[\dx]|\d{15})(?![\d])/g },
   { kind: 'phone', re: new RegExp(String.raw`(?:${CONTACT_LABEL})?(?<![\d])(?:${MOBILE}|${LANDLINE}|${SERVICE_LINE})(?![\d])|${CONTACT_LABEL}${LOCAL}(?![\d])`, 'g') },
   // contact signatures: 联系人王女士, 张先生, 刘小姐
   { kind: 'person', re: /(?:联系人|联络人|报告人|反映人)\s*:?\s*[\u4e00-\u9fff]{1,4}?(?:先生|女士|小姐)?(?=$|[\s,.;:!?，。；：！？、\d\uE000-\uE00F])|[\u4e00-\u9fff](?:先生|女士|小姐)/g },
