@@ -27,6 +27,19 @@ interface SuggestionJson {
   subConfidence?: number;
 }
 
+describe('first start', () => {
+  it('has no model until one is needed: the first request trains it from the shipped corpus, later ones reuse it', { timeout: 600_000 }, async () => {
+    expect(await count('classifier_model')).toBe(0);
+    const res = await classify({ text: '路灯坏了，晚上一片漆黑' }, community);
+    expect(res.statusCode).toBe(200);
+    const models = await s.platform.db.selectFrom('classifier_model').select(['version', 'trigger', 'learned_examples', 'corpus_examples', 'test_examples']).execute();
+    expect(models).toEqual([{ version: 1, trigger: 'startup', learned_examples: 0, corpus_examples: expect.any(Number), test_examples: expect.any(Number) }]);
+    expect(res.json().modelVersion).toBe(1);
+    expect((await classify({ text: '井盖丢了' }, community)).json().modelVersion).toBe(1);
+    expect(await count('classifier_model')).toBe(1);
+  });
+});
+
 describe('POST /api/cases/classify', () => {
   it('suggests three top-level categories, best first, with the words of the text that drove each', async () => {
     const text = '楼上天天半夜装修，电钻声吵得孩子睡不着觉，说了好几次都不听';

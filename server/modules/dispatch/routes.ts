@@ -71,9 +71,9 @@ function presentStatus(s: StatusRow) {
 }
 
 export function dispatchRoutes(app: App, platform: Platform) {
-  // the model is loaded (or, on a first start without one, trained) before the server takes requests
+  // the newest model is in use before the server takes requests (training, if needed, comes later)
   app.addHook('onReady', async () => {
-    await service.ensureModel(systemCtx(platform, 'classifier'));
+    await service.loadModel(systemCtx(platform, 'classifier'));
   });
 
   app.post(

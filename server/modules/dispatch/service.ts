@@ -91,9 +91,23 @@ export async function currentClassifier(platform: Platform): Promise<{ classifie
 // ---- lifecycle ----
 
 /**
- * At start: load the newest model; train one from the shipped corpus first when there is none or
- * when it was trained with another corpus or featuriser (a new release). Only one process trains;
- * the others wait for its model.
+ * At start: put the newest model in use when it was built from this corpus with this featuriser.
+ * Never trains, so a server starts at once; without a usable model the first need trains one
+ * (ensureModel), and so does the daily task, which is due at once on a first start.
+ */
+export async function loadModel(ctx: Ctx): Promise<boolean> {
+  const latest = await store.latestModelSummary(ctx.db);
+  if (!latest || !usable(latest)) return false;
+  await loadVersion(ctx, latest.version);
+  return true;
+}
+
+const usable = (m: { featuriser: string; corpus_digest: string }) => m.featuriser === featuriserId() && m.corpus_digest === corpusDigest();
+
+/**
+ * Loads the newest usable model, or trains one from the shipped corpus when there is none (a first
+ * start, or a new release with another corpus or featuriser). Only one process trains; the others
+ * wait for its model. Concurrent callers in this process share one attempt.
  */
 export function ensureModel(ctx: Ctx): Promise<void> {
   const { platform } = ctx;
@@ -102,11 +116,7 @@ export function ensureModel(ctx: Ctx): Promise<void> {
     try {
       const deadline = Date.now() + STARTUP_WAIT_MS;
       for (;;) {
-        const latest = await store.latestModelSummary(ctx.db);
-        if (latest && latest.featuriser === featuriserId() && latest.corpus_digest === corpusDigest()) {
-          await loadVersion(ctx, latest.version);
-          return;
-        }
+        if (await loadModel(ctx)) return;
         const run = await trainAndStore(ctx, 'startup', { waitIfBusy: true });
         if (run) return;
         if (Date.now() > deadline) throw new Error('classifier: another process has been training for too long; no model to load');
@@ -222,12 +232,15 @@ export async function retrain(ctx: Ctx) {
   return status(ctx);
 }
 
-/** The daily task: retrain when examples were learned (or the corpus changed) since the last model. */
+/**
+ * The daily task: retrain when examples were learned (or the corpus or featuriser changed) since
+ * the last model. A new task is due at once, so on a first start this trains the first model.
+ */
 export async function scheduledRetrain(platform: Platform): Promise<'trained' | 'unchanged' | 'busy'> {
   const ctx = systemCtx(platform, 'classifier');
   const latest = await store.latestModelSummary(ctx.db);
   if (latest && latest.data_digest === (await dataDigest(ctx))) return 'unchanged';
-  const r = await trainAndStore(ctx, 'scheduled', { waitIfBusy: true });
+  const r = await trainAndStore(ctx, latest && usable(latest) ? 'scheduled' : 'startup', { waitIfBusy: true });
   return r ? 'trained' : 'busy';
 }
 

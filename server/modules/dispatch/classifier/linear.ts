@@ -115,7 +115,7 @@ function dot(a: Float64Array, b: Float64Array): number {
 }
 
 /** Limited-memory BFGS with a backtracking (Armijo) line search; buffers are reused, not reallocated. */
-function lbfgs(f: (x: Float64Array, g: Float64Array) => number, x0: Float64Array, opts: FitOptions, memory = 8): Float64Array {
+function lbfgs(f: (x: Float64Array, g: Float64Array) => number, x0: Float64Array, opts: FitOptions, memory = 5): Float64Array {
   const n = x0.length;
   let x: Float64Array = x0;
   let g: Float64Array = new Float64Array(n);

@@ -23,6 +23,8 @@ export interface TrainOptions {
   /** a feature must occur in at least this many training reports */
   minDf: number;
   maxIterations: number;
+  /** iterations of the second-level models (small problems that converge sooner) */
+  subMaxIterations: number;
   /** folds for fitting the softmax temperature on out-of-fold predictions (0: no calibration) */
   calibrationFolds: number;
   /** a category needs this many examples to be learned at all */
@@ -33,8 +35,9 @@ export const DEFAULT_TRAIN: TrainOptions = {
   l2: 1e-5,
   subL2: 1e-4,
   minDf: 2,
-  maxIterations: 150,
-  calibrationFolds: 3,
+  maxIterations: 100,
+  subMaxIterations: 50,
+  calibrationFolds: 2,
   minExamplesPerCategory: 5,
 };
 
@@ -66,8 +69,8 @@ function buildVocabulary(items: FeaturisedExample[], minDf: number): Vocabulary 
   return { features, index, idf };
 }
 
-function fitOptions(l2: number, opts: TrainOptions): FitOptions {
-  return { l2, maxIterations: opts.maxIterations, tolerance: 1e-7 };
+function fitOptions(l2: number, maxIterations: number): FitOptions {
+  return { l2, maxIterations, tolerance: 1e-7 };
 }
 
 /** Trains the whole classifier (vocabulary, top-level model, calibration, second-level models). */
@@ -89,7 +92,7 @@ export function trainModel(examples: Example[] | FeaturisedExample[], options: P
     nFeatures: vocab.features.length,
     nClasses: categories.length,
   };
-  const top = fitSoftmax(data, fitOptions(opts.l2, opts));
+  const top = fitSoftmax(data, fitOptions(opts.l2, opts.maxIterations));
   const temperature = opts.calibrationFolds >= 2 ? fitTemperature(items, data, opts) : 1;
   const subs: Record<string, SubModel> = {};
   for (const cat of categories) {
@@ -133,7 +136,7 @@ function trainSubModel(items: FeaturisedExample[], rows: SparseRow[], category: 
     nFeatures: features.length,
     nClasses: labels.length,
   };
-  const w = fitSoftmax(data, fitOptions(opts.subL2, opts));
+  const w = fitSoftmax(data, fitOptions(opts.subL2, opts.subMaxIterations));
   return { labels, features, weights: { ...w, w: Float32Array.from(w.w), b: Float32Array.from(w.b) } };
 }
 
@@ -151,7 +154,7 @@ function fitTemperature(items: FeaturisedExample[], data: Dataset, opts: TrainOp
     if (train.length === items.length || train.length === 0) continue;
     const m = fitSoftmax(
       { ...data, rows: train.map((i) => data.rows[i]), labels: Int32Array.from(train, (i) => data.labels[i]), weights: Float64Array.from(train, (i) => data.weights[i]) },
-      fitOptions(opts.l2, opts),
+      fitOptions(opts.l2, opts.maxIterations),
     );
     for (let i = 0; i < items.length; i++) if (fold[i] === f) outOfFold[i] = scores(m, data.rows[i]);
   }
