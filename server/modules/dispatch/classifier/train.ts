@@ -35,7 +35,7 @@ export const DEFAULT_TRAIN: TrainOptions = {
   l2: 1e-5,
   subL2: 1e-4,
   minDf: 2,
-  maxIterations: 100,
+  maxIterations: 60,
   subMaxIterations: 50,
   calibrationFolds: 2,
   minExamplesPerCategory: 5,
