@@ -30,6 +30,8 @@ interface SuggestionJson {
 describe('first start', () => {
   it('has no model until one is needed: the first request trains it from the shipped corpus, later ones reuse it', { timeout: 600_000 }, async () => {
     expect(await count('classifier_model')).toBe(0);
+    // the daily task does not train the first model for nobody
+    expect(await scheduledRetrain(s.platform)).toBe('no_model');
     const res = await classify({ text: '路灯坏了，晚上一片漆黑' }, community);
     expect(res.statusCode).toBe(200);
     const models = await s.platform.db.selectFrom('classifier_model').select(['version', 'trigger', 'learned_examples', 'corpus_examples', 'test_examples']).execute();
@@ -154,7 +156,19 @@ describe('learning from dispatchers', () => {
     const taught = ['有人在小区上空放无人机，嗡嗡地在窗户外面转', '无人机贴着阳台飞，还挂着摄像头', '楼下有人玩无人机，差点撞到晾衣杆', '无人机天天在楼顶盘旋拍照'];
     const verdicts = async () => Promise.all(taught.map(async (text) => ((await classify({ text }, community)).json().suggestions as SuggestionJson[])[0].category));
     expect((await verdicts()).every((c) => c === 'safety')).toBe(false);
+    s.clock.advanceMinutes(1);
     for (const text of taught) await recordExample(ctx, { text, category: 'safety', subCategory: 'safety.access_control_cctv', source: 'dispatcher_corrected' });
+    // too few new examples for the daily task to bother
+    expect(await scheduledRetrain(s.platform)).toBe('unchanged');
+    const confirmed = [
+      ['小区东门的路灯不亮了', 'facilities'],
+      ['楼道里的垃圾好几天没人收', 'sanitation'],
+      ['楼上装修太吵了', 'noise'],
+      ['电梯又坏了', 'property'],
+      ['停水了', 'utilities'],
+      ['井盖松了', 'facilities'],
+    ];
+    for (const [text, category] of confirmed) await recordExample(ctx, { text, category, source: 'dispatcher_set' });
     const statusBefore = (await s.request({ method: 'GET', url: '/api/classifier', token: admin })).json();
     expect(await scheduledRetrain(s.platform)).toBe('trained');
     const statusAfter = (await s.request({ method: 'GET', url: '/api/classifier', token: admin })).json();
@@ -163,6 +177,7 @@ describe('learning from dispatchers', () => {
     expect(statusAfter.training.learned).toBeGreaterThanOrEqual(taught.length);
     expect(await verdicts()).toEqual(taught.map(() => 'safety'));
     // nothing new since: the daily run does not train again
+    s.clock.advanceMinutes(1);
     expect(await scheduledRetrain(s.platform)).toBe('unchanged');
   });
 });

@@ -5,8 +5,8 @@ import { scheduledRetrain } from './service.ts';
 
 /**
  * Smart dispatch. Part 1: the category classifier (suggestions for new reports, learning from the
- * categories dispatchers set). Each start loads the newest model; the daily retraining task, due at
- * once on a first start, trains the first one (as does the first request that needs it).
+ * categories dispatchers set). Each start loads the newest model; the first request that needs one
+ * trains the first; a daily task retrains once dispatchers have taught it enough.
  */
 export const dispatchModule: LinliModule = {
   name: 'dispatch',

@@ -144,7 +144,7 @@ function install(platform: Platform, version: number, json: ClassifierModelJson)
   rt.checkedAt = Date.now();
 }
 
-/** Digest of what a training would learn from now: skip a scheduled retraining when nothing changed. */
+/** Digest of what a training learns from (corpus, featuriser, learned examples), stored with each model. */
 async function dataDigest(ctx: Ctx): Promise<string> {
   const learned = await store.learnedState(ctx.db);
   return createHash('sha256')
@@ -179,7 +179,8 @@ async function trainAndStore(ctx: Ctx, trigger: TrainingTrigger, opts: { waitIfB
     const trainedBy = ctx.principal.kind === 'user' ? ctx.principal.id : null;
     const version = await inTransaction(ctx, async (trx, c) => {
       const v = await store.insertModel(trx, {
-        trained_at: platform.clock.now(),
+        // when its data was read: examples recorded during the training count as new for the next one
+        trained_at: now,
         trigger,
         trained_by: trainedBy,
         featuriser: run.featuriser,
@@ -232,15 +233,23 @@ export async function retrain(ctx: Ctx) {
   return status(ctx);
 }
 
+/** Examples recorded or relabelled since the last model that make the daily task retrain. */
+export const MIN_NEW_EXAMPLES = 10;
+
+export type ScheduledOutcome = 'trained' | 'unchanged' | 'busy' | 'no_model';
+
 /**
- * The daily task: retrain when examples were learned (or the corpus or featuriser changed) since
- * the last model. A new task is due at once, so on a first start this trains the first model.
+ * The daily task: retrain when at least MIN_NEW_EXAMPLES examples were recorded or relabelled since
+ * the last model, or when a release changed the corpus or the featuriser. The very first model is
+ * left to the first request that needs one (ensureModel): a new task is due at once, and a fresh
+ * server should not spend its first seconds training for nobody.
  */
-export async function scheduledRetrain(platform: Platform): Promise<'trained' | 'unchanged' | 'busy'> {
+export async function scheduledRetrain(platform: Platform): Promise<ScheduledOutcome> {
   const ctx = systemCtx(platform, 'classifier');
   const latest = await store.latestModelSummary(ctx.db);
-  if (latest && latest.data_digest === (await dataDigest(ctx))) return 'unchanged';
-  const r = await trainAndStore(ctx, latest && usable(latest) ? 'scheduled' : 'startup', { waitIfBusy: true });
+  if (!latest) return 'no_model';
+  if (usable(latest) && (await store.examplesSince(ctx.db, latest.trained_at)) < MIN_NEW_EXAMPLES) return 'unchanged';
+  const r = await trainAndStore(ctx, usable(latest) ? 'scheduled' : 'startup', { waitIfBusy: true });
   return r ? 'trained' : 'busy';
 }
 

@@ -75,7 +75,7 @@ export async function learnedExamples(db: Executor, limit: number) {
   return rows.reverse();
 }
 
-/** What the learned examples look like now: changes when one is added or relabelled. */
+/** The learned examples' state: changes when one is added or relabelled (part of a model's data digest). */
 export async function learnedState(db: Executor): Promise<{ count: number; lastChange: string | null }> {
   const r = await db
     .selectFrom('classifier_example')
@@ -113,6 +113,16 @@ export async function upsertExample(db: Executor, row: Insertable<ClassifierExam
     .values({ ...row, created_at: now, updated_at: now })
     .execute();
   return { id: row.id, created: true };
+}
+
+/** Examples recorded or relabelled after a moment (the last model's training). */
+export async function examplesSince(db: Executor, since: Date): Promise<number> {
+  const r = await db
+    .selectFrom('classifier_example')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('updated_at', '>', since)
+    .executeTakeFirstOrThrow();
+  return Number(r.n);
 }
 
 export async function countExamples(db: Executor): Promise<{ total: number; corrected: number }> {
