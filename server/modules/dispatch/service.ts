@@ -82,8 +82,9 @@ export async function currentClassifier(platform: Platform): Promise<{ classifie
   if (!rt.classifier) await ensureModel(systemCtx(platform, 'classifier'));
   else if (Date.now() - rt.checkedAt > REFRESH_MS) {
     rt.checkedAt = Date.now();
-    const latest = await store.latestVersion(platform.db);
-    if (latest !== null && latest !== rt.version) await loadVersion(systemCtx(platform, 'classifier'), latest);
+    // during a rolling upgrade the newest model may come from a newer release: only take one this code can read
+    const latest = await store.latestModelSummary(platform.db);
+    if (latest && latest.version !== rt.version && usable(latest)) await loadVersion(systemCtx(platform, 'classifier'), latest.version);
   }
   return { classifier: rt.classifier!, version: rt.version! };
 }
@@ -93,7 +94,7 @@ export async function currentClassifier(platform: Platform): Promise<{ classifie
 /**
  * At start: put the newest model in use when it was built from this corpus with this featuriser.
  * Never trains, so a server starts at once; without a usable model the first need trains one
- * (ensureModel), and so does the daily task, which is due at once on a first start.
+ * (ensureModel).
  */
 export async function loadModel(ctx: Ctx): Promise<boolean> {
   const latest = await store.latestModelSummary(ctx.db);
