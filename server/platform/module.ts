@@ -46,4 +46,9 @@ export interface LinliModule {
    * by the modules before them.
    */
   demo?: (ctx: Ctx, city: SynthCity, refs: DemoRefs) => Promise<void>;
+  /**
+   * Called by the server once it listens (not in tests): background warm-up that must not delay the
+   * start, such as training the first classifier model. Errors are logged, never fatal.
+   */
+  onStarted?: (platform: Platform) => Promise<void>;
 }

@@ -125,7 +125,12 @@ function stringDefects(s: JsonSchema): unknown[] {
   const out: unknown[] = [];
   if (s.maxLength !== undefined) out.push('字'.repeat(s.maxLength + 1));
   if (s.minLength !== undefined && s.minLength > 0) out.push('');
-  if (s.pattern || s.format) out.push('not valid ☃ \u0000 ../../etc/passwd', 'DROP TABLE app_user; --', '\u202Egnp.exe');
+  if (s.pattern || s.format) {
+    const candidates = ['not valid ☃ \u0000 ../../etc/passwd', 'DROP TABLE app_user; --', '\u202Egnp.exe', ' \t '];
+    // a permissive pattern (e.g. "\\S": not blank) accepts some of them; only true defects count
+    const re = s.pattern && !s.format ? new RegExp(s.pattern, 'u') : null;
+    out.push(...candidates.filter((v) => v.includes('\u0000') || !re || !re.test(v)));
+  }
   return out;
 }
 
