@@ -124,7 +124,7 @@ CREATE TABLE case_deadline (
   id uuid PRIMARY KEY,
   case_id uuid NOT NULL REFERENCES cases (id),
   district_id uuid NOT NULL,
-  kind text NOT NULL CHECK (kind IN ('register', 'response', 'handle', 'verify', 'whistle_checkin', 'extension_review', 'supervision_ack', 'escalation')),
+  kind text NOT NULL CHECK (kind IN ('register', 'response', 'handle', 'verify', 'whistle_checkin', 'extension_review', 'supervision_ack', 'escalation', 'park_review')),
   org_id uuid NOT NULL REFERENCES org (id),
   level text,
   ref_id uuid,
