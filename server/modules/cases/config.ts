@@ -45,10 +45,11 @@ export function invalidateConfig() {
   cached = null;
 }
 
-export function getConfig(platform: Platform): Promise<CasesConfig> {
+/** `db`: the caller's transaction when there is one (the embedded engine has a single connection). */
+export function getConfig(platform: Platform, db: Executor = platform.db): Promise<CasesConfig> {
   const now = Date.now();
   if (!cached || now - cached.at > CACHE_MS) {
-    const value = loadConfig(platform.db, platform.config.timeZone);
+    const value = loadConfig(db, platform.config.timeZone);
     cached = { at: now, value };
     value.catch(() => {
       if (cached?.value === value) cached = null;

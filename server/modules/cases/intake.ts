@@ -43,7 +43,7 @@ export async function createCase(ctx: Ctx, input: IntakeInput) {
   } else {
     staff = requirePermission(ctx, 'case.create');
   }
-  const cfg = await getConfig(ctx.platform);
+  const cfg = await getConfig(ctx.platform, ctx.db);
   const category = input.category ?? 'other';
   const cat = cfg.categories.get(category);
   if (!cat || !cat.active) throw invalid('category', 'cases.unknown_category');

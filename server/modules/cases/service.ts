@@ -112,7 +112,7 @@ export async function getCase(ctx: Ctx, id: string) {
 }
 
 export async function presentCase(ctx: Ctx, row: CaseRow) {
-  const cfg = await getConfig(ctx.platform);
+  const cfg = await getConfig(ctx.platform, ctx.db);
   const ch = await store.caseChildren(ctx.db, row.id);
   const names = await store.orgNames(ctx.db, [row.assigned_org_id, row.dispatch_org_id, row.supervisor_org_id].filter((x): x is string => !!x));
   const pii = ctx.platform.pii;
@@ -168,7 +168,7 @@ export async function getMyCase(ctx: Ctx, id: string) {
   requireResident(ctx);
   const row = await store.findCase(ctx.db, ctx.principal, scopeOf(ctx), id);
   if (!row) throw notFound();
-  const cfg = await getConfig(ctx.platform);
+  const cfg = await getConfig(ctx.platform, ctx.db);
   const ch = await store.caseChildren(ctx.db, row.id);
   const actions = await allowedActions(ctx, row);
   return {

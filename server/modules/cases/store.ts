@@ -104,17 +104,23 @@ export function caseNoSequence(districtCode6: string, year: number) {
   return `case_no_${districtCode6}_${year}`;
 }
 
+/**
+ * The next number of a district's year. The sequence is created on first use inside the caller's
+ * transaction; a concurrent creator makes ours fail with a duplicate, which a savepoint absorbs.
+ */
 const knownSequences = new WeakMap<object, Set<string>>();
-export async function nextCaseNo(db: Executor, createDb: Executor, districtCode6: string, year: number): Promise<string> {
+export async function nextCaseNo(db: Executor, cacheKey: object, districtCode6: string, year: number): Promise<string> {
   const seq = caseNoSequence(districtCode6, year);
-  let known = knownSequences.get(createDb);
-  if (!known) knownSequences.set(createDb, (known = new Set()));
+  let known = knownSequences.get(cacheKey);
+  if (!known) knownSequences.set(cacheKey, (known = new Set()));
   if (!known.has(seq)) {
-    // created outside the intake transaction (its own statement) so a race between two processes is harmless
+    await sql`SAVEPOINT case_no_sequence`.execute(db);
     try {
-      await sql`CREATE SEQUENCE IF NOT EXISTS ${sql.id(seq)}`.execute(createDb);
+      await sql`CREATE SEQUENCE IF NOT EXISTS ${sql.id(seq)}`.execute(db);
+      await sql`RELEASE SAVEPOINT case_no_sequence`.execute(db);
     } catch (e) {
       if (!['23505', '42P07'].includes((e as { code?: string }).code ?? '')) throw e;
+      await sql`ROLLBACK TO SAVEPOINT case_no_sequence`.execute(db);
     }
     known.add(seq);
   }

@@ -33,7 +33,7 @@ export async function sweepDeadlines(platform: Platform): Promise<{ warned: numb
     if (!candidates.length) break;
     const done = await platform.db.transaction().execute(async (trx) => {
       const ctx = { ...systemCtx(platform, 'deadline-sweeper'), db: trx };
-      const cfg = await getConfig(platform);
+      const cfg = await getConfig(platform, trx);
       const cases = (await trx.selectFrom('cases').selectAll().where('id', 'in', candidates.map((c) => c.case_id)).forUpdate().skipLocked().execute()) as CaseRow[];
       if (!cases.length) return 0;
       const due = await trx

@@ -75,7 +75,7 @@ const orgOf = (p: Principal) => (p.kind === 'user' || p.kind === 'integration' ?
  */
 export async function performAction(ctx: Ctx, caseId: string, input: ActionInput) {
   if (ctx.principal.kind === 'anonymous') throw unauthorized();
-  const cfg = await getConfig(ctx.platform);
+  const cfg = await getConfig(ctx.platform, ctx.db);
   const scope = scopeOf(ctx);
   return inTransaction(ctx, async (trx, c) => {
     const row = await store.lockCase(trx, c.principal, scope, caseId);
@@ -549,7 +549,7 @@ function reporterNotice(row: CaseRow, key: string, params: Record<string, string
 
 /** The workflow table as documentation and for clients that want to show the allowed actions. */
 export async function allowedActions(ctx: Ctx, row: CaseRow): Promise<string[]> {
-  const cfg = await getConfig(ctx.platform);
+  const cfg = await getConfig(ctx.platform, ctx.db);
   const out = new Set<string>();
   for (const t of cfg.transitions) {
     if (t.from_state !== row.status || out.has(t.action)) continue;

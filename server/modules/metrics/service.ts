@@ -110,7 +110,7 @@ export async function orgMetrics(ctx: Ctx, period: string, level: MetricLevel) {
     .where((eb) => inScope(eb, scope, { regionOf: 'rg', assignedTo: (orgId) => eb('o.id', '=', orgId) }))
     .orderBy('o.name')
     .execute();
-  const cfg = await getConfig(ctx.platform);
+  const cfg = await getConfig(ctx.platform, ctx.db);
   const counts = await countsFor(ctx.db, orgs.map((o) => o.id), days[0], days[1]);
   const kind = level === 'street' || level === 'community' ? 'region' : 'handler';
   const rows = orgs.map((o) => ({ orgId: o.id, name: o.name, ...ratesOf(counts.get(o.id) ?? {}, cfg, kind) }));
@@ -183,7 +183,7 @@ export async function rebuildMetrics(platform: Platform, firstDay: string, lastD
 
 export async function getWeights(ctx: Ctx) {
   requirePermission(ctx, 'metrics.read');
-  const cfg = await getConfig(ctx.platform);
+  const cfg = await getConfig(ctx.platform, ctx.db);
   return { score: cfg.scoreWeights, satisfaction: cfg.satisfactionWeights };
 }
 
