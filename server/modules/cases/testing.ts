@@ -13,6 +13,8 @@ export interface CaseWorld {
   propertyBuilding: { id: string };
   otherBuilding: { id: string };
   resident: string;
+  /** moves the manual clock; sessions stay valid */
+  at(time: string): Promise<void>;
 }
 
 export const USERS = ['admin', 'community', 'community2', 'grid', 'dept', 'property', 'street', 'district', 'leader'] as const;
@@ -36,7 +38,16 @@ export async function caseWorld(s: TestServer): Promise<CaseWorld> {
   const otherBuilding = await db.selectFrom('building').select('id').where('community_id', '=', other.region_id!).orderBy('id').executeTakeFirstOrThrow();
   await s.request({ method: 'POST', url: '/api/auth/resident/code', payload: { phone: DEMO_RESIDENT_PHONE } });
   const login = await s.request({ method: 'POST', url: '/api/auth/resident/login', payload: { phone: DEMO_RESIDENT_PHONE, code: s.sms.lastCode(DEMO_RESIDENT_PHONE) } });
-  return { s, tok, org, gridId, building, propertyBuilding, otherBuilding, resident: login.json().token };
+  const world: CaseWorld = {
+    s, tok, org, gridId, building, propertyBuilding, otherBuilding, resident: login.json().token,
+    async at(time: string) {
+      s.clock.set(time);
+      // keep the test's sessions alive across the jump (signing in again would hit the login rate limit)
+      const now = s.clock.now();
+      await s.platform.db.updateTable('user_session').set({ created_at: now, last_seen_at: now, expires_at: new Date(now.getTime() + 12 * 3_600_000) }).where('revoked_at', 'is', null).execute();
+    },
+  };
+  return world;
 }
 
 export function caseApi(w: CaseWorld) {
