@@ -219,7 +219,7 @@ JOIN (VALUES
   ('community_staff', 'case.read'), ('community_staff', 'case.create'), ('community_staff', 'case.register'), ('community_staff', 'case.dispatch'),
   ('community_staff', 'case.close'), ('community_staff', 'case.verify'), ('community_staff', 'case.evaluate'),
   ('grid_worker', 'case.read'), ('grid_worker', 'case.create'), ('grid_worker', 'case.verify'),
-  ('dept_handler', 'case.read'), ('dept_handler', 'case.handle'), ('dept_handler', 'case.check_in'),
+  ('dept_handler', 'case.read'), ('dept_handler', 'case.handle'), ('dept_handler', 'case.check_in'), ('dept_handler', 'metrics.read'),
   ('property_staff', 'case.read'), ('property_staff', 'case.handle'), ('property_staff', 'case.check_in'),
   ('command_viewer', 'case.read'), ('command_viewer', 'metrics.read')
 ) AS p (role_code, permission) ON p.role_code = r.code
