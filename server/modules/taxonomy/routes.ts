@@ -37,8 +37,9 @@ export function taxonomyRoutes(app: App) {
     { schema: { tags: ['taxonomy'], summary: 'Second-level items with their parent (what Open311 publishes as services)', security: [], querystring: Query, response: responses({ 200: Type.Array(Service) }) } },
     async (req) => {
       const rows = await service.listTaxonomy(req.ctx, !!req.query.includeInactive);
-      const tops = new Map(rows.filter((r) => r.level === 1).map((r) => [r.code, r]));
-      return rows.filter((r) => r.level === 2 && tops.has(r.parent_code!)).map((r) => ({ ...present(r), parentCode: r.parent_code!, parentName: present(tops.get(r.parent_code!)!).name }));
+      return rows
+        .filter((t) => t.level === 1)
+        .flatMap((t) => rows.filter((r) => r.parent_code === t.code).map((r) => ({ ...present(r), parentCode: t.code, parentName: present(t).name })));
     },
   );
   app.patch(
