@@ -216,6 +216,8 @@ JOIN (VALUES
   ('community_admin', 'case.read'), ('community_admin', 'case.create'), ('community_admin', 'case.register'), ('community_admin', 'case.dispatch'),
   ('community_admin', 'case.close'), ('community_admin', 'case.verify'), ('community_admin', 'case.evaluate'), ('community_admin', 'case.escalate'),
   ('community_admin', 'case.whistle'), ('community_admin', 'case.approve_extension'), ('community_admin', 'metrics.read'),
+  -- the community handles the small matters it keeps (小事不出社区): neighbour disputes, enquiries
+  ('community_admin', 'case.handle'), ('community_staff', 'case.handle'),
   ('community_staff', 'case.read'), ('community_staff', 'case.create'), ('community_staff', 'case.register'), ('community_staff', 'case.dispatch'),
   ('community_staff', 'case.close'), ('community_staff', 'case.verify'), ('community_staff', 'case.evaluate'),
   ('grid_worker', 'case.read'), ('grid_worker', 'case.create'), ('grid_worker', 'case.verify'),

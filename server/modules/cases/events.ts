@@ -34,20 +34,17 @@ export async function recordEvent(db: Executor, ctx: Ctx, cfg: CasesConfig, c: C
     dispatcher: c.dispatch_org_id,
     ...e.data,
   };
-  await db
-    .insertInto('case_event')
-    .values({
-      id, district_id: c.district_id, case_id: c.id, at, type: e.type,
-      from_status: e.from ?? null, to_status: e.to ?? null,
-      actor_kind: actor.kind, actor_id: actor.id, actor_org_id: actor.orgId,
-      actor_name: ctx.principal.kind === 'user' ? ctx.principal.displayName : actor.name,
-      note: e.note ?? null, data: JSON.stringify(data),
-    })
-    .execute();
-  const deltas = deltasFor(e.type, at, data, ctx.platform.config.timeZone);
-  if (deltas.length) {
-    await db.insertInto('metric_delta').values(deltas.map((d) => ({ subject_id: d.subject, day: d.day, metric: d.metric, n: d.n }))).execute();
-  }
+  const event = {
+    id, district_id: c.district_id, case_id: c.id, at, type: e.type,
+    from_status: e.from ?? null, to_status: e.to ?? null,
+    actor_kind: actor.kind, actor_id: actor.id, actor_org_id: actor.orgId,
+    actor_name: ctx.principal.kind === 'user' ? ctx.principal.displayName : actor.name,
+    note: e.note ?? null, data: JSON.stringify(data),
+  };
+  const deltas = deltasFor(e.type, at, data, ctx.platform.config.timeZone).map((d) => ({ subject_id: d.subject, day: d.day, metric: d.metric, n: d.n }));
+  // one statement for the event and its metric deltas
+  if (deltas.length) await db.with('e', (q) => q.insertInto('case_event').values(event)).insertInto('metric_delta').values(deltas).execute();
+  else await db.insertInto('case_event').values(event).execute();
   return id;
 }
 

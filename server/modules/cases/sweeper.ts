@@ -1,4 +1,6 @@
 
+import type { Transaction } from 'kysely';
+import type { DB, Executor } from '../../db/index.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { systemCtx, type Platform } from '../../platform/context.ts';
 import { notify, type NewNotification } from '../notifications/service.ts';
@@ -18,11 +20,13 @@ const OVERDUE = new Set(['register', 'response', 'handle', 'verify', 'escalation
  * simply left for the next round), always case first and deadlines second — the same order as
  * actions — so the sweeper and users never deadlock.
  */
-export async function sweepDeadlines(platform: Platform): Promise<{ warned: number; missed: number; escalated: number }> {
+export async function sweepDeadlines(platform: Platform, db: Executor = platform.db): Promise<{ warned: number; missed: number; escalated: number }> {
   const totals = { warned: 0, missed: 0, escalated: 0 };
   const now = platform.clock.now();
+  // the demo loader sweeps inside its own transaction
+  const inTx = <T>(fn: (trx: Transaction<DB>) => Promise<T>) => (db.isTransaction ? fn(db as Transaction<DB>) : db.transaction().execute(fn));
   for (let round = 0; round < 50; round++) {
-    const candidates = await platform.db
+    const candidates = await db
       .selectFrom('case_deadline')
       .select('case_id')
       .distinct()
@@ -31,7 +35,7 @@ export async function sweepDeadlines(platform: Platform): Promise<{ warned: numb
       .limit(BATCH)
       .execute();
     if (!candidates.length) break;
-    const done = await platform.db.transaction().execute(async (trx) => {
+    const done = await inTx(async (trx) => {
       const ctx = { ...systemCtx(platform, 'deadline-sweeper'), db: trx };
       const cfg = await getConfig(platform, trx);
       const cases = (await trx.selectFrom('cases').selectAll().where('id', 'in', candidates.map((c) => c.case_id)).forUpdate().skipLocked().execute()) as CaseRow[];

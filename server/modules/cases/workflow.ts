@@ -106,7 +106,7 @@ export async function performAction(ctx: Ctx, caseId: string, input: ActionInput
       .where('id', '=', row.id)
       .execute();
     // an escalated case that moves on has been dealt with at its new level
-    if (chosen.to_state && chosen.to_state !== row.status) await meetDeadlines(trx, row.id, ['escalation'], now);
+    if (chosen.to_state && chosen.to_state !== row.status && row.escalation_count > 0) await meetDeadlines(trx, row.id, ['escalation'], now);
     const note = input.note ?? input.reason ?? input.comment ?? null;
     const eventId = await recordEvent(trx, c, cfg, next, {
       type: input.action, from: row.status, to, note,

@@ -43,12 +43,19 @@ export async function notify(db: Executor, at: Date, items: NewNotification[]) {
     params: JSON.stringify(n.params ?? {}),
     created_at: at,
   }));
-  await db.insertInto('notification').values(rows).execute();
   const messages = rows.map((r, i): NotificationMessage => ({
     t: 'notification', id: r.id, user: r.recipient_user_id, org: r.recipient_org_id, account: r.recipient_account_id,
     caseId: r.case_id, kind: r.kind, key: r.message_key, params: items[i].params ?? {}, createdAt: at.toISOString(),
   }));
-  await sql`SELECT pg_notify('linli', m) FROM unnest(${messages.map((m) => JSON.stringify(m))}::text[]) AS m`.execute(db);
+  // one statement: store, and announce on commit
+  await sql`
+    WITH stored AS (
+      INSERT INTO notification (id, recipient_user_id, recipient_org_id, recipient_account_id, case_id, kind, message_key, params, created_at)
+      SELECT x.id, x.recipient_user_id, x.recipient_org_id, x.recipient_account_id, x.case_id, x.kind, x.message_key, x.params, ${at}::timestamptz
+      FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ ...r, params: JSON.parse(r.params) })))}::jsonb)
+        AS x(id uuid, recipient_user_id uuid, recipient_org_id uuid, recipient_account_id uuid, case_id uuid, kind text, message_key text, params jsonb)
+      RETURNING 1)
+    SELECT pg_notify('linli', m) FROM unnest(${messages.map((m) => JSON.stringify(m))}::text[]) AS m`.execute(db);
 }
 
 function recipient(ctx: Ctx): { readerId: string; userId: string | null; orgId: string | null; accountId: string | null } {
