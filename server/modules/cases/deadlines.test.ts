@@ -49,7 +49,7 @@ describe('the sweeper', () => {
     let d = await detail(c.id);
     expect(d.events.map((e: { type: string }) => e.type)).toEqual(['report', 'warning']);
     expect(d.overdue).toBe(false);
-    const notes = (await s.request({ method: 'GET', url: '/api/notifications?unread=true', token: w.tok.community })).json();
+    const notes = (await s.request({ method: 'GET', url: `/api/notifications?unread=true&caseId=${c.id}`, token: w.tok.community })).json();
     expect(notes.items.some((n: { kind: string; caseId: string }) => n.kind === 'case.warning' && n.caseId === c.id)).toBe(true);
     // a second sweep does not warn twice
     await sweep();
@@ -66,7 +66,7 @@ describe('the sweeper', () => {
     // one working day from Friday 17:01: Saturday is off, Sunday 20 Sep is a make-up working day
     expect(esc.dueAt).toBe(new Date('2026-09-20T17:01:00+08:00').toISOString());
     expect(esc.orgId).toBe(w.org.street);
-    const streetNotes = (await s.request({ method: 'GET', url: '/api/notifications', token: w.tok.street })).json();
+    const streetNotes = (await s.request({ method: 'GET', url: `/api/notifications?caseId=${c.id}`, token: w.tok.street })).json();
     expect(streetNotes.items.some((n: { kind: string; caseId: string }) => n.kind === 'case.escalated' && n.caseId === c.id)).toBe(true);
 
     await w.at('2026-09-20T17:02:00+08:00');
@@ -114,7 +114,7 @@ describe('the sweeper', () => {
     expect(escalated).toHaveLength(1);
     expect(d.whistles.find((x: { orgId: string }) => x.orgId === w.org.dept).escalatedAt).not.toBeNull();
     expect(d.whistles.find((x: { orgId: string }) => x.orgId === w.org.property).escalatedAt).toBeNull();
-    const streetNotes = (await s.request({ method: 'GET', url: '/api/notifications', token: w.tok.street })).json();
+    const streetNotes = (await s.request({ method: 'GET', url: `/api/notifications?caseId=${c.id}`, token: w.tok.street })).json();
     expect(streetNotes.items.some((n: { kind: string; caseId: string }) => n.kind === 'case.whistle_overdue' && n.caseId === c.id)).toBe(true);
     // the department checks in late: recorded, and the metrics see it as late
     await api.ok(c.id, w.tok.dept, { action: 'check_in', note: '已到场处置' });
@@ -129,7 +129,7 @@ describe('the sweeper', () => {
     // 2 working hours → 16:00
     await w.at('2026-09-22T16:01:00+08:00');
     await sweep();
-    const notes = (await s.request({ method: 'GET', url: '/api/notifications', token: w.tok.street })).json();
+    const notes = (await s.request({ method: 'GET', url: `/api/notifications?caseId=${c.id}`, token: w.tok.street })).json();
     expect(notes.items.some((n: { kind: string; caseId: string; text: string }) => n.caseId === c.id && n.kind === 'case.overdue')).toBe(true);
   });
 

@@ -128,12 +128,8 @@ export async function loadDemoCases(ctx: Ctx, _city: SynthCity, refs: DemoRefs) 
     const org = orgById.get(orgId)!;
     let user = demoUsers.find((u) => u.org_id === orgId && !!u.grid_id === gridUser && u.username !== 'leader');
     const role = gridUser ? 'grid_worker' : ROLE_OF[org.kind as OrgKind] ?? 'community_staff';
-    if (!user) {
-      // history needs people: a staff account per organisation, disabled (nobody signs in with it)
-      user = { id: newId(), username: `staff-${orgId.slice(-12)}`, display_name: `${org.name}工作人员`, org_id: orgId, grid_id: null };
-      await db.insertInto('app_user').values({ id: user.id, username: user.username, display_name: user.display_name, org_id: orgId, password_hash: '!', active: false }).execute();
-      await db.insertInto('user_role').values({ user_id: user.id, role_code: role }).execute();
-    }
+    // organisations without a demo account act through an unnamed staff member (no account is created)
+    if (!user) user = { id: newId(), username: 'staff', display_name: `${org.name}工作人员`, org_id: orgId, grid_id: null };
     const p: UserPrincipal = {
       kind: 'user', id: user.id, username: user.username, displayName: user.display_name, orgId, orgKind: org.kind as OrgKind, orgName: org.name,
       orgRegionId: org.region_id, orgRegionLevel: org.level as RegionLevel | null, deptType: org.dept_type, gridId: user.grid_id, roles: [role],

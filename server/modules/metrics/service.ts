@@ -149,7 +149,8 @@ export async function rebuildMetrics(platform: Platform, firstDay: string, lastD
   const tz = platform.config.timeZone;
   const from = fromLocal(firstDay, 0, tz);
   const to = fromLocal(addDays(lastDay, 1), 0, tz);
-  return platform.db.transaction().execute(async (trx) => {
+  // one snapshot: events committed meanwhile keep their deltas in metric_delta and are counted from there
+  return platform.db.transaction().setIsolationLevel('repeatable read').execute(async (trx) => {
     await sql`LOCK TABLE metric_daily IN EXCLUSIVE MODE`.execute(trx);
     await foldDeltas(trx);
     await trx.deleteFrom('metric_daily').where('day', '>=', firstDay).where('day', '<=', lastDay).execute();

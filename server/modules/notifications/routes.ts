@@ -19,13 +19,13 @@ export function notificationRoutes(app: App, platform: Platform) {
     {
       schema: {
         tags: ['notifications'],
-        summary: 'The caller’s notifications (own and their organisation’s), unread first',
-        querystring: Type.Object({ unread: Type.Optional(Type.Boolean()), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }, { additionalProperties: false }),
+        summary: 'The caller’s notifications (own and their organisation’s), unread first; optionally about one case',
+        querystring: Type.Object({ unread: Type.Optional(Type.Boolean()), caseId: Type.Optional(Uuid), limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }, { additionalProperties: false }),
         response: responses({ 200: Type.Object({ unread: Type.Integer(), items: Type.Array(Notification) }) }),
       },
     },
     async (req) => {
-      const r = await service.listNotifications(req.ctx, { unreadOnly: req.query.unread, limit: req.query.limit ?? 50 });
+      const r = await service.listNotifications(req.ctx, { unreadOnly: req.query.unread, caseId: req.query.caseId, limit: req.query.limit ?? 50 });
       return {
         unread: r.unread,
         items: r.items.map((n) => ({

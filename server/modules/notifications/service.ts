@@ -68,7 +68,7 @@ function recipient(ctx: Ctx): { readerId: string; userId: string | null; orgId: 
 }
 
 /** The caller's notifications (their own and their organisation's), unread first, newest first. */
-export async function listNotifications(ctx: Ctx, opts: { unreadOnly?: boolean; limit: number }) {
+export async function listNotifications(ctx: Ctx, opts: { unreadOnly?: boolean; caseId?: string; limit: number }) {
   const me = recipient(ctx);
   let q = ctx.db
     .selectFrom('notification as n')
@@ -85,6 +85,7 @@ export async function listNotifications(ctx: Ctx, opts: { unreadOnly?: boolean; 
     .orderBy('n.created_at', 'desc')
     .limit(opts.limit);
   if (opts.unreadOnly) q = q.where('r.read_at', 'is', null);
+  if (opts.caseId) q = q.where('n.case_id', '=', opts.caseId);
   const rows = await q.execute();
   const unread = await ctx.db
     .selectFrom('notification as n')
