@@ -378,6 +378,18 @@ describe('scope', () => {
     const text = (await s.request({ method: 'GET', url: `/api/cases?q=${encodeURIComponent('垃圾堆积')}`, token: w.tok.community })).json();
     expect(text.items.length).toBeGreaterThan(0);
     expect((await s.request({ method: 'GET', url: '/api/cases?period=2026-13', token: w.tok.community })).statusCode).toBe(400);
+    // a handler's queue, soonest deadline first, page by page
+    const queue: { handleDueAt: string; id: string }[] = [];
+    let next: string | null = null;
+    do {
+      const body: { items: { handleDueAt: string; id: string }[]; nextCursor: string | null } = (await s.request({ method: 'GET', url: `/api/cases?sort=due&status=dispatched,accepted&orgId=${w.org.dept}&limit=2${next ? `&cursor=${next}` : ''}`, token: w.tok.dept })).json();
+      queue.push(...body.items);
+      next = body.nextCursor;
+    } while (next);
+    expect(queue.length).toBeGreaterThan(2);
+    const keys = queue.map((i) => `${i.handleDueAt}|${i.id}`);
+    expect(keys).toEqual([...keys].sort());
+    expect(new Set(keys).size).toBe(keys.length);
   });
 });
 

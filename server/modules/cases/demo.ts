@@ -15,6 +15,7 @@ import { createCase, type IntakeInput } from './intake.ts';
 import { performAction, type ActionInput } from './workflow.ts';
 import { sweepDeadlines } from './sweeper.ts';
 import { invalidateConfig } from './config.ts';
+import { foldDeltas } from '../metrics/service.ts';
 
 /** How many cases the demo city's history has (over the last DAYS days). */
 export const DEMO_CASES = 120;
@@ -160,6 +161,8 @@ export async function loadDemoCases(ctx: Ctx, _city: SynthCity, refs: DemoRefs) 
   await sim.run();
   clock.t = end;
   await sweepDeadlines(platform, db);
+  // the rollups start folded, so the server's first metrics.fold run has nothing to catch up on
+  await foldDeltas(db);
   invalidateConfig();
 }
 

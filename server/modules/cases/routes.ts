@@ -83,7 +83,7 @@ export function casesRoutes(app: App) {
     {
       schema: {
         tags: ['cases'],
-        summary: 'Cases in the caller’s scope, newest first, cursor-paginated',
+        summary: 'Cases in the caller’s scope, newest first (or by handling deadline), cursor-paginated',
         querystring: Type.Object({
           status: Type.Optional(Type.String({ maxLength: 200, description: 'one or more states, comma-separated' })),
           category: Type.Optional(Code),
@@ -95,6 +95,7 @@ export function casesRoutes(app: App) {
           from: Type.Optional(DateTime),
           to: Type.Optional(DateTime),
           period: Type.Optional(Type.String({ maxLength: 10, description: 'YYYY-MM-DD, YYYY-Www, YYYY-MM or YYYY-Qn' })),
+          sort: Type.Optional(Type.Union([Type.Literal('reported'), Type.Literal('due')], { description: 'reported: newest first (default); due: soonest handling deadline first, for work queues' })),
           cursor: Type.Optional(Type.String({ maxLength: 200 })),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
         }, { additionalProperties: false }),

@@ -28,20 +28,16 @@ function decodeCursor(c: string): { at: Date; id: string } {
   }
 }
 
-export interface ListQuery {
+/** The query string of GET /api/cases: the store's filter in HTTP terms. */
+export type ListQuery = Pick<store.CaseFilter, 'category' | 'orgId' | 'gridId' | 'communityId' | 'overdue' | 'q'> & {
   status?: string;
-  category?: string;
-  orgId?: string;
-  gridId?: string;
-  communityId?: string;
-  overdue?: boolean;
-  q?: string;
   from?: string;
   to?: string;
   period?: string;
+  sort?: 'reported' | 'due';
   cursor?: string;
   limit?: number;
-}
+};
 
 /** "2026-03", "2026-03-05", "2026-W10", "2026-Q1" → [from, to) in the configured time zone. */
 export function periodRange(period: string, timeZone: string): { from: Date; to: Date; days: [string, string] } | null {
@@ -88,9 +84,10 @@ export async function listCases(ctx: Ctx, q: ListQuery) {
   const rows = await store.listCases(ctx.db, ctx.principal, scopeOf(ctx), {
     status: q.status ? q.status.split(',').map((s) => s.trim()).filter(Boolean) : undefined,
     category: q.category, orgId: q.orgId, gridId: q.gridId, communityId: q.communityId, overdue: q.overdue, q: q.q?.trim() || undefined,
-    from, to, cursor: q.cursor ? decodeCursor(q.cursor) : undefined, limit,
+    from, to, sort: q.sort, cursor: q.cursor ? decodeCursor(q.cursor) : undefined, limit,
   });
   const page = rows.slice(0, limit);
+  const last = page[page.length - 1];
   const names = await store.orgNames(ctx.db, page.flatMap((r) => [r.assigned_org_id, r.dispatch_org_id].filter((x): x is string => !!x)));
   return {
     items: page.map((r) => ({
@@ -100,7 +97,7 @@ export async function listCases(ctx: Ctx, q: ListQuery) {
       dispatchOrgId: r.dispatch_org_id, handlingLevel: r.handling_level, handleDueAt: iso(r.handle_due_at), overdue: r.overdue,
       reportedAt: iso(r.reported_at)!, updatedAt: iso(r.updated_at)!, version: r.version,
     })),
-    nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].reported_at, page[page.length - 1].id) : null,
+    nextCursor: rows.length > limit ? encodeCursor(q.sort === 'due' ? last.handle_due_at! : last.reported_at, last.id) : null,
   };
 }
 

@@ -39,7 +39,8 @@ export interface CaseFilter {
   q?: string;
   from?: Date;
   to?: Date;
-  reporterAccountId?: string;
+  /** reported: newest first; due: the handling deadline, soonest first (cases without one are left out) */
+  sort?: 'reported' | 'due';
   cursor?: { at: Date; id: string };
   limit: number;
 }
@@ -53,9 +54,9 @@ export async function listCases(db: Executor, principal: Principal, scope: Scope
       'c.handle_due_at', 'c.overdue', 'c.reported_at', 'c.updated_at', 'c.version',
     ])
     .where(whereCaller(principal, scope))
-    .orderBy('c.reported_at', 'desc')
-    .orderBy('c.id', 'desc')
     .limit(f.limit + 1);
+  if (f.sort === 'due') q = q.where('c.handle_due_at', 'is not', null).orderBy('c.handle_due_at', 'asc').orderBy('c.id', 'asc');
+  else q = q.orderBy('c.reported_at', 'desc').orderBy('c.id', 'desc');
   if (f.status?.length) q = q.where('c.status', 'in', f.status);
   if (f.category) q = q.where((eb) => (f.category!.includes('.') ? eb('c.category', '=', f.category!) : eb('c.category_top', '=', f.category!)));
   if (f.orgId) q = q.where((eb) => eb.or([eb('c.assigned_org_id', '=', f.orgId!), eb('c.dispatch_org_id', '=', f.orgId!)]));
@@ -70,7 +71,9 @@ export async function listCases(db: Executor, principal: Principal, scope: Scope
   }
   if (f.cursor) {
     const { at, id } = f.cursor;
-    q = q.where((eb) => eb.or([eb('c.reported_at', '<', at), eb.and([eb('c.reported_at', '=', at), eb('c.id', '<', id)])]));
+    q = f.sort === 'due'
+      ? q.where((eb) => eb.or([eb('c.handle_due_at', '>', at), eb.and([eb('c.handle_due_at', '=', at), eb('c.id', '>', id)])]))
+      : q.where((eb) => eb.or([eb('c.reported_at', '<', at), eb.and([eb('c.reported_at', '=', at), eb('c.id', '<', id)])]));
   }
   return q.execute();
 }

@@ -90,17 +90,17 @@ export function ratesOf(c: Record<string, number>, cfg: Pick<CasesConfig, 'satis
 const LEVEL_KIND = { street: 'street_office', community: 'community_committee', department: 'department', property: 'property_company' } as const;
 export type MetricLevel = keyof typeof LEVEL_KIND;
 
-function rangeOf(period: string, tz: string) {
-  const r = periodRange(period, tz);
+/** Who may read metrics, where, and which days a period covers. */
+function metricsRequest(ctx: Ctx, period: string) {
+  requirePermission(ctx, 'metrics.read');
+  const r = periodRange(period, ctx.platform.config.timeZone);
   if (!r) throw invalid('period', 'validation.pattern');
-  return r;
+  return { days: r.days, scope: scopeOf(ctx) };
 }
 
 /** Organisations of one level in the caller's scope, with their numbers for the period, ranked by score. */
 export async function orgMetrics(ctx: Ctx, period: string, level: MetricLevel) {
-  requirePermission(ctx, 'metrics.read');
-  const { days } = rangeOf(period, ctx.platform.config.timeZone);
-  const scope = scopeOf(ctx);
+  const { days, scope } = metricsRequest(ctx, period);
   const orgs = await ctx.db
     .selectFrom('org as o')
     .leftJoin('region as rg', 'rg.id', 'o.region_id')
@@ -121,9 +121,7 @@ export async function orgMetrics(ctx: Ctx, period: string, level: MetricLevel) {
 
 /** Grid workers' valid-report and on-time verification rates. */
 export async function gridWorkerMetrics(ctx: Ctx, period: string) {
-  requirePermission(ctx, 'metrics.read');
-  const { days } = rangeOf(period, ctx.platform.config.timeZone);
-  const scope = scopeOf(ctx);
+  const { days, scope } = metricsRequest(ctx, period);
   const users = await ctx.db
     .selectFrom('app_user as u')
     .innerJoin('region as rg', 'rg.id', 'u.grid_id')
