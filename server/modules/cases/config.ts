@@ -39,23 +39,25 @@ export interface CasesConfig {
 }
 
 const CACHE_MS = 30_000;
-let cached: { at: number; value: Promise<CasesConfig> } | null = null;
+// per database (a process may hold more than one, e.g. tools and tests)
+let cache = new WeakMap<object, { at: number; value: Promise<CasesConfig> }>();
 
 export function invalidateConfig() {
-  cached = null;
+  cache = new WeakMap();
 }
 
 /** `db`: the caller's transaction when there is one (the embedded engine has a single connection). */
 export function getConfig(platform: Platform, db: Executor = platform.db): Promise<CasesConfig> {
   const now = Date.now();
-  if (!cached || now - cached.at > CACHE_MS) {
-    const value = loadConfig(db, platform.config.timeZone);
-    cached = { at: now, value };
-    value.catch(() => {
-      if (cached?.value === value) cached = null;
-    });
-  }
-  return cached.value;
+  const key = platform.db;
+  const hit = cache.get(key);
+  if (hit && now - hit.at <= CACHE_MS) return hit.value;
+  const value = loadConfig(db, platform.config.timeZone);
+  cache.set(key, { at: now, value });
+  value.catch(() => {
+    if (cache.get(key)?.value === value) cache.delete(key);
+  });
+  return value;
 }
 
 async function loadConfig(db: Executor, timeZone: string): Promise<CasesConfig> {
