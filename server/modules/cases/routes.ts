@@ -52,7 +52,6 @@ export function casesRoutes(app: App) {
   app.post(
     '/api/cases',
     {
-      config: { rateLimit: { name: 'case-intake', perAccount: 120, windowSeconds: 60 } },
       schema: {
         tags: ['cases'],
         summary: 'Report a case (resident page, grid patrol, 12345, Open311, walk-in, phone)',

@@ -49,11 +49,26 @@ function formatter(tz: string) {
   return f;
 }
 
+/** The zone's offset from UTC in minutes at an instant, asking Intl once per zone and hour (it is slow). */
+const offsets = new Map<string, number>();
+function offsetMinutes(t: number, tz: string): number {
+  const key = `${tz}|${Math.floor(t / 3_600_000)}`;
+  let off = offsets.get(key);
+  if (off === undefined) {
+    const parts = Object.fromEntries(formatter(tz).formatToParts(new Date(t)).map((p) => [p.type, p.value]));
+    const shown = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
+    off = Math.round((shown - Math.floor(t / 1000) * 1000) / 60_000);
+    if (offsets.size > 50_000) offsets.clear();
+    offsets.set(key, off);
+  }
+  return off;
+}
+
 /** Local calendar date (YYYY-MM-DD) and minutes since local midnight (fractional) of an instant. */
 export function toLocal(d: Date, tz: string): { date: string; minutes: number } {
-  const parts = Object.fromEntries(formatter(tz).formatToParts(d).map((p) => [p.type, p.value]));
-  const ms = d.getTime() % 60_000;
-  return { date: `${parts.year}-${parts.month}-${parts.day}`, minutes: Number(parts.hour) * 60 + Number(parts.minute) + (Number(parts.second) * 1000 + (ms < 0 ? ms + 60_000 : ms) % 1000) / 60_000 };
+  const local = d.getTime() + offsetMinutes(d.getTime(), tz) * 60_000;
+  const day = Math.floor(local / 86_400_000);
+  return { date: new Date(day * 86_400_000).toISOString().slice(0, 10), minutes: (local - day * 86_400_000) / 60_000 };
 }
 
 /** The instant of a local date and time in the zone. */
