@@ -18,7 +18,7 @@ import { invalidateConfig } from './config.ts';
 import { foldDeltas } from '../metrics/service.ts';
 
 /** How many cases the demo city's history has (over the last DAYS days). */
-export const DEMO_CASES = 120;
+export const DEMO_CASES = 80;
 const DAYS = 90;
 const HOUR = 3_600_000;
 /** how often (simulated time) the deadline sweeper runs during the demo history */
