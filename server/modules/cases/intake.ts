@@ -63,9 +63,9 @@ export async function createCase(ctx: Ctx, input: IntakeInput) {
   const districtCode = cfg.districtCode.get(place.district_id)!;
 
   return inTransaction(ctx, async (trx, c) => {
-    const caseNo = await store.nextCaseNo(trx, ctx.platform.db, districtCode, year);
-    const row: CaseRow = {
-      id: newId(), case_no: caseNo, channel: input.channel, type: input.type ?? (input.channel === 'grid_patrol' ? 'report' : 'complaint'),
+    const numbered = await store.caseNoExpression(trx, ctx.platform.db, districtCode, year);
+    const draft: CaseRow = {
+      id: newId(), case_no: '', channel: input.channel, type: input.type ?? (input.channel === 'grid_patrol' ? 'report' : 'complaint'),
       category, category_top: cat.top, title: input.title?.trim() || summarize(input.description), description: input.description,
       priority, status: 'reported', version: 1,
       lng: place.lng, lat: place.lat, address: place.address, building_id: place.buildingId, compound_id: place.compoundId,
@@ -84,7 +84,8 @@ export async function createCase(ctx: Ctx, input: IntakeInput) {
       reported_at: now, registered_at: null, dispatched_at: null, accepted_at: null, handled_at: null, verified_at: null, closed_at: null, evaluated_at: null,
       updated_at: now,
     };
-    await trx.insertInto('cases').values(row).execute();
+    const { case_no: caseNo } = await trx.insertInto('cases').values({ ...draft, case_no: numbered }).returning('case_no').executeTakeFirstOrThrow();
+    const row: CaseRow = { ...draft, case_no: caseNo };
     const eventId = await recordEvent(trx, c, cfg, row, {
       type: 'report', to: 'reported',
       data: { channel: input.channel, routed: r.matched, assistOrgIds: r.assistOrgIds, gridReporter: row.reporter_user_id },

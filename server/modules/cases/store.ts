@@ -108,11 +108,12 @@ export function caseNoSequence(districtCode6: string, year: number) {
 }
 
 /**
- * The next number of a district's year. The sequence is created on first use inside the caller's
- * transaction; a concurrent creator makes ours fail with a duplicate, which a savepoint absorbs.
+ * The SQL for the next number of a district's year, to use inside the INSERT of the case (no extra
+ * round trip). The sequence is created on first use inside the caller's transaction; a concurrent
+ * creator makes ours fail with a duplicate, which a savepoint absorbs.
  */
 const knownSequences = new WeakMap<object, Set<string>>();
-export async function nextCaseNo(db: Executor, cacheKey: object, districtCode6: string, year: number): Promise<string> {
+export async function caseNoExpression(db: Executor, cacheKey: object, districtCode6: string, year: number) {
   const seq = caseNoSequence(districtCode6, year);
   let known = knownSequences.get(cacheKey);
   if (!known) knownSequences.set(cacheKey, (known = new Set()));
@@ -127,6 +128,5 @@ export async function nextCaseNo(db: Executor, cacheKey: object, districtCode6: 
     }
     known.add(seq);
   }
-  const r = await sql<{ n: number }>`SELECT nextval(${seq}) AS n`.execute(db);
-  return `${districtCode6}-${year}-${String(r.rows[0].n).padStart(6, '0')}`;
+  return sql<string>`${`${districtCode6}-${year}-`} || lpad(nextval(${seq})::text, 6, '0')`;
 }
