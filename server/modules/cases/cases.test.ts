@@ -113,6 +113,24 @@ describe('intake', () => {
     expect(await api.countCases()).toBe(before + 1);
   });
 
+  it('an integration token (12345 hotline) reports for its organisation and reads what it may see', async () => {
+    const created = await s.request({ method: 'POST', url: '/api/integrations/tokens', token: w.tok.district, payload: { name: '区12345热线', kind: 'hotline', scopes: ['case.create', 'case.read'] } });
+    expect(created.statusCode).toBe(201);
+    const token = created.json().token;
+    // the district government has no community of its own: the hotline must say where
+    const noPlace = await api.intake(token, { description: '市民来电反映路灯不亮', channel: 'hotline_12345' });
+    expect(noPlace.statusCode).toBe(400);
+    expect(noPlace.json().error.fields.location).toBeDefined();
+    const ok = await api.intake(token, { description: '市民来电反映路灯不亮', channel: 'hotline_12345', buildingId: w.building.id, reporter: { name: '李四', phone: '13700001111' } }, { 'idempotency-key': '12345-20260302-0001' });
+    expect(ok.statusCode).toBe(201);
+    expect((await api.get(ok.json().id, token)).json().events[0].actor.kind).toBe('integration');
+    // another district's case is not found
+    const other = await api.newCase({ buildingId: w.otherBuilding.id }, w.tok.community2);
+    expect((await api.get(other.id, token)).statusCode).toBe(404);
+    // acting needs more than its scopes
+    expect((await api.act(ok.json().id, token, { action: 'register' })).statusCode).toBe(403);
+  });
+
   it('callers without the permission cannot report', async () => {
     expect((await api.intake(w.tok.dept, { description: 'x', channel: 'phone', buildingId: w.building.id })).statusCode).toBe(403);
     expect((await s.request({ method: 'POST', url: '/api/cases', payload: { description: 'x', channel: 'phone' } })).statusCode).toBe(401);

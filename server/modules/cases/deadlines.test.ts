@@ -133,6 +133,25 @@ describe('the sweeper', () => {
     expect(notes.items.some((n: { kind: string; caseId: string; text: string }) => n.caseId === c.id && n.kind === 'case.overdue')).toBe(true);
   });
 
+  it('a parked case reminds its dispatcher on the review date; an unanswered extension request goes overdue', async () => {
+    await w.at('2026-09-22T09:00:00+08:00');
+    const parked = await api.caseAt('registered');
+    await api.ok(parked.id, w.tok.community, { action: 'park', reason: '纳入明年改造计划', until: '2026-09-29' });
+    const ext = await api.caseAt('accepted');
+    await api.ok(ext.id, w.tok.dept, { action: 'extend', reason: '需采购配件', until: '2026-10-20T17:00:00+08:00' });
+    // the review date starts at the first working period (08:30); the extension review has 4 working hours
+    await w.at('2026-09-29T08:31:00+08:00');
+    await sweep();
+    expect(await types(parked.id)).toContain('park_review_due');
+    const notes = (await s.request({ method: 'GET', url: `/api/notifications?caseId=${parked.id}`, token: w.tok.community })).json();
+    expect(notes.items.some((n: { kind: string }) => n.kind === 'case.park_review')).toBe(true);
+    const d = await detail(ext.id);
+    expect(d.deadlines.find((x: { kind: string }) => x.kind === 'extension_review').state).toBe('missed');
+    // a late approval still applies
+    const approved = await api.ok(ext.id, w.tok.community, { action: 'approve_extension' });
+    expect(approved.handleDueAt).toBe(new Date('2026-10-20T17:00:00+08:00').toISOString());
+  });
+
   it('the sweeper is a registered scheduled task that runs when due', async () => {
     await w.at('2026-09-22T09:00:00+08:00');
     const c = await api.newCase();
