@@ -171,6 +171,9 @@ describe('the main path, every step', () => {
 
   it('a failed verification sends the case back to the handler (rework) with a new handling clock', async () => {
     const c = await api.caseAt('handled');
+    const silent = await api.act(c.id, w.tok.grid, { action: 'verify' });
+    expect(silent.statusCode).toBe(400);
+    expect(silent.json().error.fields.passed).toBeDefined();
     const r = await api.ok(c.id, w.tok.grid, { action: 'verify', passed: false, note: '灯还是不亮' });
     expect(r.status).toBe('accepted');
     expect(r.counts.reworks).toBe(1);

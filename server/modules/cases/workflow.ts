@@ -330,7 +330,9 @@ const steps: Record<Action, (s: Step) => Promise<Outcome>> = {
 
   async verify(s) {
     const { trx, cfg, row, now, input, ctx } = s;
-    const passed = input.passed !== false;
+    // the verifier must say which: a silent default could close a case nobody checked
+    if (input.passed === undefined) throw invalid('passed', 'validation.required');
+    const passed = input.passed;
     if (!passed) note(s);
     const met = await meetDeadlines(trx, row.id, ['verify'], now);
     const verifier = ctx.principal.kind === 'user' ? ctx.principal.id : null;
