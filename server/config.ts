@@ -31,6 +31,8 @@ export interface Config {
   uploadLimitBytes: number;
   rateLimitPerMinute: number;
   runJobs: boolean;
+  /** hosts Linli may call out to (LINLI_OUTBOUND_ALLOW): host, *.domain, host:port, IP or CIDR */
+  outboundAllow: string[];
   version: string;
 }
 
@@ -75,6 +77,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     uploadLimitBytes: int('LINLI_UPLOAD_LIMIT_MB', 10) * 1024 * 1024,
     rateLimitPerMinute: int('LINLI_RATE_LIMIT_PER_MINUTE', 600),
     runJobs: bool('LINLI_JOBS', true),
+    outboundAllow: (process.env.LINLI_OUTBOUND_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     version: process.env.npm_package_version ?? '0.1.0',
     ...overrides,
   };

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { RegistryTables } from '../modules/registry/tables.ts';
+import type { DispatchTables } from '../modules/dispatch/tables.ts';
 import type { TaxonomyTables } from '../modules/taxonomy/tables.ts';
 import type { CaseTables } from '../modules/cases/tables.ts';
 import type { NotificationTables } from '../modules/notifications/tables.ts';
@@ -257,4 +258,4 @@ export interface FoundationTables {
 }
 
 // Modules add their tables here: `export interface DB extends FoundationTables, CaseTables {}`.
-export interface DB extends FoundationTables, RegistryTables, TaxonomyTables, CaseTables, NotificationTables, MetricTables {}
+export interface DB extends FoundationTables, RegistryTables, DispatchTables, TaxonomyTables, CaseTables, NotificationTables, MetricTables {}

@@ -1,5 +1,6 @@
 import type { LinliModule } from '../platform/module.ts';
 import { authModule } from './auth/index.ts';
+import { dispatchModule } from './dispatch/index.ts';
 import { integrationsModule } from './integrations/index.ts';
 import { registryModule } from './registry/index.ts';
 import { systemModule } from './system/index.ts';
@@ -10,4 +11,4 @@ import { notificationsModule } from './notifications/index.ts';
 import { metricsModule } from './metrics/index.ts';
 
 /** The modules that make up Linli, in registration order. */
-export const modules: LinliModule[] = [systemModule, authModule, usersModule, integrationsModule, registryModule, taxonomyModule, notificationsModule, casesModule, metricsModule];
+export const modules: LinliModule[] = [systemModule, authModule, usersModule, integrationsModule, registryModule, dispatchModule, taxonomyModule, notificationsModule, casesModule, metricsModule];
