@@ -45,14 +45,14 @@ const presentSla = (r: { id: string; category: string; priority: string; registe
 });
 
 export function adminRoutes(app: App) {
-  app.get('/api/sla-rules', { schema: { tags: ['case rules'], summary: 'SLA rules (per category and priority)', response: responses({ 200: Type.Array(SlaRule) }) } }, async (req) => {
+  app.get('/api/sla-rules', { config: { access: { permission: 'case.read' } }, schema: { tags: ['case rules'], summary: 'SLA rules (per category and priority)', response: responses({ 200: Type.Array(SlaRule) }) } }, async (req) => {
     requirePermission(req.ctx, 'case.read');
     return (await req.ctx.db.selectFrom('sla_rule').selectAll().orderBy('category').orderBy('priority').execute()).map(presentSla);
   });
 
   app.put(
     '/api/sla-rules',
-    {
+    { config: { access: { permission: 'case.admin' } },
       schema: {
         tags: ['case rules'], summary: 'Create or replace the SLA rule of a category and priority',
         body: Body({ category: Type.String({ maxLength: 80 }), priority: Type.Union([Type.Literal('normal'), Type.Literal('urgent')]), ...SlaFields }),
@@ -73,7 +73,7 @@ export function adminRoutes(app: App) {
     },
   );
 
-  app.get('/api/routing-rules', { schema: { tags: ['case rules'], summary: 'Routing rules', response: responses({ 200: Type.Array(RoutingRule) }) } }, async (req) => {
+  app.get('/api/routing-rules', { config: { access: { permission: 'case.read' } }, schema: { tags: ['case rules'], summary: 'Routing rules', response: responses({ 200: Type.Array(RoutingRule) }) } }, async (req) => {
     requirePermission(req.ctx, 'case.read');
     const rows = await req.ctx.db.selectFrom('routing_rule').selectAll().orderBy('category').orderBy('id').execute();
     return rows.map(presentRouting);
@@ -90,19 +90,25 @@ export function adminRoutes(app: App) {
     await checkCategory(ctx, b.category);
     if (b.target === 'org' && !b.targetOrgId) throw invalid('targetOrgId', 'validation.required');
     if (b.target === 'dept_type' && !b.targetDeptType) throw invalid('targetDeptType', 'validation.required');
+    const exists = async (table: 'org' | 'region' | 'compound', ids: string[]) =>
+      ids.length === 0 || (await ctx.db.selectFrom(table).select('id').where('id', 'in', ids).execute()).length === new Set(ids).size;
+    if (b.targetOrgId && !(await exists('org', [b.targetOrgId]))) throw invalid('targetOrgId', 'error.not_found');
+    if (!(await exists('org', b.assistOrgIds ?? []))) throw invalid('assistOrgIds', 'error.not_found');
+    if (b.regionId && !(await exists('region', [b.regionId]))) throw invalid('regionId', 'error.not_found');
+    if (b.compoundId && !(await exists('compound', [b.compoundId]))) throw invalid('compoundId', 'error.not_found');
     return {
       category: b.category, region_id: b.regionId ?? null, compound_id: b.compoundId ?? null, target: b.target, target_org_id: b.targetOrgId ?? null,
       target_dept_type: b.targetDeptType ?? null, assist_dept_types: b.assistDeptTypes ?? [], assist_org_ids: b.assistOrgIds ?? [], supervisor: b.supervisor ?? 'none',
       active: b.active ?? true, note: b.note ?? null, updated_at: ctx.platform.clock.now(),
     };
   };
-  app.post('/api/routing-rules', { schema: { tags: ['case rules'], summary: 'Add a routing rule', body: Body(RoutingBody), response: responses({ 201: RoutingRule }) } }, async (req, reply) => {
+  app.post('/api/routing-rules', { config: { access: { permission: 'case.admin' } }, schema: { tags: ['case rules'], summary: 'Add a routing rule', body: Body(RoutingBody), response: responses({ 201: RoutingRule }) } }, async (req, reply) => {
     const row = { id: newId(), ...(await routingRow(req.ctx, req.body)) };
     const saved = await change(req.ctx, 'routing_rule.create', 'routing_rule', row.id, (c) => c.db.insertInto('routing_rule').values(row).returningAll().executeTakeFirstOrThrow());
     reply.code(201);
     return presentRouting(saved);
   });
-  app.put('/api/routing-rules/:id', { schema: { tags: ['case rules'], summary: 'Replace a routing rule', params: IdParams, body: Body(RoutingBody), response: responses({ 200: RoutingRule }) } }, async (req) => {
+  app.put('/api/routing-rules/:id', { config: { access: { permission: 'case.admin' } }, schema: { tags: ['case rules'], summary: 'Replace a routing rule', params: IdParams, body: Body(RoutingBody), response: responses({ 200: RoutingRule }) } }, async (req) => {
     const row = await routingRow(req.ctx, req.body);
     const saved = await change(req.ctx, 'routing_rule.update', 'routing_rule', req.params.id, (c) => c.db.updateTable('routing_rule').set(row).where('id', '=', req.params.id).returningAll().executeTakeFirst());
     if (!saved) throw notFound();
@@ -111,7 +117,7 @@ export function adminRoutes(app: App) {
 
   app.get(
     '/api/calendar',
-    { schema: { tags: ['case rules'], summary: 'Holidays and make-up working days of a year', querystring: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) }, { additionalProperties: false }), response: responses({ 200: Type.Array(Day) }) } },
+    { config: { access: { permission: 'case.read' } }, schema: { tags: ['case rules'], summary: 'Holidays and make-up working days of a year', querystring: Type.Object({ year: Type.Integer({ minimum: 2000, maximum: 2100 }) }, { additionalProperties: false }), response: responses({ 200: Type.Array(Day) }) } },
     async (req) => {
       requirePermission(req.ctx, 'case.read');
       return req.ctx.db.selectFrom('holiday_calendar').select(['date', 'kind', 'name']).where('date', '>=', `${req.query.year}-01-01`).where('date', '<=', `${req.query.year}-12-31`).orderBy('date').execute();
@@ -120,7 +126,7 @@ export function adminRoutes(app: App) {
   const DateParams = Type.Object({ date: Type.String({ format: 'date' }) }, { additionalProperties: false });
   app.put(
     '/api/calendar/:date',
-    { schema: { tags: ['case rules'], summary: 'Mark a day as a holiday or a make-up working day', params: DateParams, body: Body({ kind: Type.Union([Type.Literal('holiday'), Type.Literal('workday')]), name: Type.String({ minLength: 1, maxLength: 50 }) }), response: responses({ 200: Day }) } },
+    { config: { access: { permission: 'case.admin' } }, schema: { tags: ['case rules'], summary: 'Mark a day as a holiday or a make-up working day', params: DateParams, body: Body({ kind: Type.Union([Type.Literal('holiday'), Type.Literal('workday')]), name: Type.String({ minLength: 1, maxLength: 50 }) }), response: responses({ 200: Day }) } },
     async (req) => {
       const row = { date: req.params.date, kind: req.body.kind, name: req.body.name, updated_at: req.ctx.platform.clock.now() };
       await change(req.ctx, 'calendar.put', 'holiday_calendar', req.params.date, (c) => c.db.insertInto('holiday_calendar').values(row).onConflict((oc) => oc.column('date').doUpdateSet(row)).execute(), { kind: row.kind });
@@ -129,7 +135,7 @@ export function adminRoutes(app: App) {
   );
   app.delete(
     '/api/calendar/:date',
-    { schema: { tags: ['case rules'], summary: 'Return a day to the ordinary week', params: DateParams, response: responses({ 204: Type.Null() }) } },
+    { config: { access: { permission: 'case.admin' } }, schema: { tags: ['case rules'], summary: 'Return a day to the ordinary week', params: DateParams, response: responses({ 204: Type.Null() }) } },
     async (req, reply) => {
       await change(req.ctx, 'calendar.delete', 'holiday_calendar', req.params.date, (c) => c.db.deleteFrom('holiday_calendar').where('date', '=', req.params.date).execute());
       reply.code(204);
@@ -138,7 +144,7 @@ export function adminRoutes(app: App) {
   );
   app.put(
     '/api/settings/working-hours',
-    { schema: { tags: ['case rules'], summary: 'Working periods of a working day (local time)', body: Body({ periods: Type.Array(Type.Array(Type.String({ pattern: '^\\d{2}:\\d{2}$' }), { minItems: 2, maxItems: 2 }), { minItems: 1, maxItems: 4 }) }), response: responses({ 200: Type.Object({ periods: Type.Array(Type.Array(Type.String())) }) }) } },
+    { config: { access: { permission: 'case.admin' } }, schema: { tags: ['case rules'], summary: 'Working periods of a working day (local time)', body: Body({ periods: Type.Array(Type.Array(Type.String({ pattern: '^\\d{2}:\\d{2}$' }), { minItems: 2, maxItems: 2 }), { minItems: 1, maxItems: 4 }) }), response: responses({ 200: Type.Object({ periods: Type.Array(Type.Array(Type.String())) }) }) } },
     async (req) => {
       try {
         parsePeriods(req.body.periods);

@@ -369,7 +369,7 @@ describe('scope', () => {
       expect((await api.get(c.id, w.tok[who])).statusCode, who).toBe(404);
       expect((await api.act(c.id, w.tok[who], { action: 'dispatch' })).statusCode, who).toBe(404);
     }
-    expect((await api.get(c.id, w.resident)).statusCode).toBe(404);
+    expect((await api.get(c.id, w.resident)).statusCode).toBe(403);
     expect((await s.request({ method: 'GET', url: `/api/my/cases/${c.id}`, token: w.resident })).statusCode).toBe(404);
     // above: street, district, command centre see it
     for (const who of ['street', 'district', 'leader', 'admin']) expect((await api.get(c.id, w.tok[who])).statusCode, who).toBe(200);

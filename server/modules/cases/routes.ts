@@ -51,7 +51,7 @@ const Attachments = Type.Array(Uuid, { maxItems: 9, uniqueItems: true });
 export function casesRoutes(app: App) {
   app.post(
     '/api/cases',
-    {
+    { config: { access: 'signed-in' },
       schema: {
         tags: ['cases'],
         summary: 'Report a case (resident page, grid patrol, 12345, Open311, walk-in, phone)',
@@ -79,7 +79,7 @@ export function casesRoutes(app: App) {
 
   app.get(
     '/api/cases',
-    {
+    { config: { access: { permission: 'case.read' } },
       schema: {
         tags: ['cases'],
         summary: 'Cases in the caller’s scope, newest first (or by handling deadline), cursor-paginated',
@@ -106,13 +106,13 @@ export function casesRoutes(app: App) {
 
   app.get(
     '/api/cases/:id',
-    { schema: { tags: ['cases'], summary: 'A case with its events, deadlines, assignments, whistles and attachments', params: IdParams, response: responses({ 200: CaseDetail }) } },
+    { config: { access: { permission: 'case.read' } }, schema: { tags: ['cases'], summary: 'A case with its events, deadlines, assignments, whistles and attachments', params: IdParams, response: responses({ 200: CaseDetail }) } },
     async (req) => service.getCase(req.ctx, req.params.id),
   );
 
   app.post(
     '/api/cases/:id/actions',
-    {
+    { config: { access: 'signed-in' },
       schema: {
         tags: ['cases'],
         summary: 'Act on a case (workflow); 409 when not allowed in its current state, 404 outside scope',
@@ -151,7 +151,7 @@ export function casesRoutes(app: App) {
 
   app.get(
     '/api/my/cases',
-    {
+    { config: { access: 'resident' },
       schema: {
         tags: ['cases'],
         summary: 'The signed-in resident’s own cases',
@@ -164,7 +164,7 @@ export function casesRoutes(app: App) {
 
   app.get(
     '/api/my/cases/:id',
-    {
+    { config: { access: 'resident' },
       schema: {
         tags: ['cases'],
         summary: 'One of the resident’s cases with a plain-language timeline',
@@ -187,7 +187,7 @@ export function casesRoutes(app: App) {
   app.post(
     '/api/files',
     {
-      config: { rateLimit: { name: 'file-upload', perAccount: 60, windowSeconds: 60 } },
+      config: { access: 'signed-in', rateLimit: { name: 'file-upload', perAccount: 60, windowSeconds: 60 } },
       schema: {
         tags: ['files'],
         summary: 'Upload photos or PDFs (multipart/form-data, one or more files)',
@@ -211,7 +211,7 @@ export function casesRoutes(app: App) {
 
   app.get(
     '/api/files/:id',
-    { schema: { tags: ['files'], summary: 'A file, to its uploader or to those who may see its case', params: IdParams } },
+    { config: { access: 'signed-in' }, schema: { tags: ['files'], summary: 'A file, to its uploader or to those who may see its case', params: IdParams } },
     async (req, reply) => {
       const f = await readFile(req.ctx, req.params.id);
       reply.header('content-type', f.mime).header('cache-control', 'private, max-age=3600').header('x-content-type-options', 'nosniff');

@@ -2,6 +2,7 @@ import type { Transaction } from 'kysely';
 import type { DB } from '../../db/index.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { hasPermission, rowInScope, scopeOf } from '../../platform/access/index.ts';
+import { NO_SCOPE, type Scope } from '../../platform/access/scope.ts';
 import { inTransaction, type Ctx, type Principal } from '../../platform/context.ts';
 import { badRequest, conflict, forbidden, invalid, notFound, unauthorized } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
@@ -65,6 +66,13 @@ interface Outcome {
   after?: (eventId: string) => Promise<void>;
 }
 
+/** What a caller may see of cases: staff and integrations need case.read (without it: nothing, so 404). */
+export function caseScope(ctx: Ctx): Scope {
+  const p = ctx.principal;
+  if ((p.kind === 'user' || p.kind === 'integration') && !hasPermission(ctx, 'case.read')) return NO_SCOPE;
+  return scopeOf(ctx);
+}
+
 const orgOf = (p: Principal) => (p.kind === 'user' || p.kind === 'integration' ? p.orgId : null);
 
 /**
@@ -76,7 +84,7 @@ const orgOf = (p: Principal) => (p.kind === 'user' || p.kind === 'integration' ?
 export async function performAction(ctx: Ctx, caseId: string, input: ActionInput) {
   if (ctx.principal.kind === 'anonymous') throw unauthorized();
   const cfg = await getConfig(ctx.platform, ctx.db);
-  const scope = scopeOf(ctx);
+  const scope = caseScope(ctx);
   return inTransaction(ctx, async (trx, c) => {
     const row = await store.lockCase(trx, c.principal, scope, caseId);
     if (!row) throw notFound();
@@ -254,7 +262,7 @@ const steps: Record<Action, (s: Step) => Promise<Outcome>> = {
   async merge(s) {
     const { trx, ctx, row, input } = s;
     if (!input.targetCaseId || input.targetCaseId === row.id) throw invalid('targetCaseId', 'validation.required');
-    const target = await store.findCase(trx, ctx.principal, scopeOf(ctx), input.targetCaseId);
+    const target = await store.findCase(trx, ctx.principal, caseScope(ctx), input.targetCaseId);
     if (!target || ['merged', 'rejected'].includes(target.status)) throw invalid('targetCaseId', 'error.not_found');
     await cancelDeadlines(trx, row.id, 'all');
     return {

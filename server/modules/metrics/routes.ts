@@ -17,7 +17,7 @@ const Weights = Type.Object({ score: ScoreW, satisfaction: SatW });
 export function metricsRoutes(app: App) {
   app.get(
     '/api/metrics/orgs',
-    {
+    { config: { access: { permission: 'metrics.read' } },
       schema: {
         tags: ['metrics'],
         summary: 'Numbers, composite score and ranking of the organisations of one level in the caller’s scope',
@@ -29,7 +29,7 @@ export function metricsRoutes(app: App) {
   );
   app.get(
     '/api/metrics/grid-workers',
-    {
+    { config: { access: { permission: 'metrics.read' } },
       schema: {
         tags: ['metrics'],
         summary: 'Grid workers: valid-report rate and on-time verification rate',
@@ -39,10 +39,10 @@ export function metricsRoutes(app: App) {
     },
     async (req) => service.gridWorkerMetrics(req.ctx, req.query.period),
   );
-  app.get('/api/metrics/weights', { schema: { tags: ['metrics'], summary: 'Score and satisfaction weights', response: responses({ 200: Weights }) } }, async (req) => service.getWeights(req.ctx));
+  app.get('/api/metrics/weights', { config: { access: { permission: 'metrics.read' } }, schema: { tags: ['metrics'], summary: 'Score and satisfaction weights', response: responses({ 200: Weights }) } }, async (req) => service.getWeights(req.ctx));
   app.put(
     '/api/metrics/weights',
-    { schema: { tags: ['metrics'], summary: 'Set the score weights (sum 1) and/or the satisfaction weights', body: Body({ score: Type.Optional(ScoreW), satisfaction: Type.Optional(SatW) }), response: responses({ 200: Weights }) } },
+    { config: { access: { permission: 'metrics.admin' } }, schema: { tags: ['metrics'], summary: 'Set the score weights (sum 1) and/or the satisfaction weights', body: Body({ score: Type.Optional(ScoreW), satisfaction: Type.Optional(SatW) }), response: responses({ 200: Weights }) } },
     async (req) => service.setWeights(req.ctx, req.body),
   );
 }

@@ -26,7 +26,7 @@ export function taxonomyRoutes(app: App) {
   const Query = Type.Object({ includeInactive: Type.Optional(Type.Boolean()) }, { additionalProperties: false });
   app.get(
     '/api/taxonomy',
-    { schema: { tags: ['taxonomy'], summary: 'Case categories: top-level codes with their second-level items (zh-CN, zh-TW, en)', security: [], querystring: Query, response: responses({ 200: Type.Array(Top) }) } },
+    { config: { access: 'public' }, schema: { tags: ['taxonomy'], summary: 'Case categories: top-level codes with their second-level items (zh-CN, zh-TW, en)', security: [], querystring: Query, response: responses({ 200: Type.Array(Top) }) } },
     async (req) => {
       const rows = await service.listTaxonomy(req.ctx, !!req.query.includeInactive);
       return rows.filter((r) => r.level === 1).map((t) => ({ ...present(t), children: rows.filter((c) => c.parent_code === t.code).map(present) }));
@@ -34,7 +34,7 @@ export function taxonomyRoutes(app: App) {
   );
   app.get(
     '/api/taxonomy/services',
-    { schema: { tags: ['taxonomy'], summary: 'Second-level items with their parent (what Open311 publishes as services)', security: [], querystring: Query, response: responses({ 200: Type.Array(Service) }) } },
+    { config: { access: 'public' }, schema: { tags: ['taxonomy'], summary: 'Second-level items with their parent (what Open311 publishes as services)', security: [], querystring: Query, response: responses({ 200: Type.Array(Service) }) } },
     async (req) => {
       const rows = await service.listTaxonomy(req.ctx, !!req.query.includeInactive);
       return rows
@@ -44,7 +44,7 @@ export function taxonomyRoutes(app: App) {
   );
   app.patch(
     '/api/taxonomy/:code',
-    {
+    { config: { access: { permission: 'taxonomy.write' } },
       schema: {
         tags: ['taxonomy'],
         summary: 'Edit a category (codes never change)',
@@ -60,11 +60,11 @@ export function taxonomyRoutes(app: App) {
   );
   app.post(
     '/api/taxonomy',
-    {
+    { config: { access: { permission: 'taxonomy.write' } },
       schema: {
         tags: ['taxonomy'],
         summary: 'Add a category',
-        body: Body({ code: Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)?$', maxLength: 80 }), parentCode: Type.Optional(Type.String({ maxLength: 40 })), name: L3In(50), description: Type.Optional(L3In(500)), keywords: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { maxItems: 100 })), sortOrder: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })) }),
+        body: Body({ code: Type.String({ pattern: '^[a-z][a-z0-9_]*(\\.[a-z][a-z0-9_]*)?$', maxLength: 80 }), parentCode: Type.Optional(Type.String({ minLength: 1, maxLength: 40 })), name: L3In(50), description: Type.Optional(L3In(500)), keywords: Type.Optional(Type.Array(Type.String({ minLength: 1, maxLength: 30 }), { maxItems: 100 })), sortOrder: Type.Optional(Type.Integer({ minimum: 0, maximum: 100000 })) }),
         response: responses({ 201: Item }),
       },
     },
