@@ -377,6 +377,10 @@ function toAppError(err: FastifyError & { validation?: unknown; validationContex
       return new AppError(400, 'BAD_REQUEST', 'error.bad_json');
   }
   if (err instanceof SyntaxError || err.statusCode === 400) return new AppError(400, 'BAD_REQUEST', 'error.bad_json');
+  // busboy's own errors (no boundary, a part cut short) carry no code: the upload's fault, not ours
+  if (req.isMultipart() && /^(Multipart: |Malformed part header|Unexpected end of )/.test(err.message)) {
+    return new AppError(400, 'BAD_REQUEST', 'error.bad_multipart');
+  }
   if (err.statusCode === 413) return new AppError(413, 'PAYLOAD_TOO_LARGE', 'error.payload_too_large');
   if (err.statusCode === 404) return new AppError(404, 'NOT_FOUND', 'error.not_found');
   if (err.statusCode === 429) return tooManyRequests(60);

@@ -1,6 +1,10 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { RegistryTables } from '../modules/registry/tables.ts';
 import type { DispatchTables } from '../modules/dispatch/tables.ts';
+import type { TaxonomyTables } from '../modules/taxonomy/tables.ts';
+import type { CaseTables } from '../modules/cases/tables.ts';
+import type { NotificationTables } from '../modules/notifications/tables.ts';
+import type { MetricTables } from '../modules/metrics/tables.ts';
 
 /**
  * Row types of the database, for Kysely. Foundation tables are here; each domain module declares
@@ -254,4 +258,4 @@ export interface FoundationTables {
 }
 
 // Modules add their tables here: `export interface DB extends FoundationTables, CaseTables {}`.
-export interface DB extends FoundationTables, RegistryTables, DispatchTables {}
+export interface DB extends FoundationTables, RegistryTables, DispatchTables, TaxonomyTables, CaseTables, NotificationTables, MetricTables {}

@@ -5,6 +5,10 @@ import { integrationsModule } from './integrations/index.ts';
 import { registryModule } from './registry/index.ts';
 import { systemModule } from './system/index.ts';
 import { usersModule } from './users/index.ts';
+import { taxonomyModule } from './taxonomy/index.ts';
+import { casesModule } from './cases/index.ts';
+import { notificationsModule } from './notifications/index.ts';
+import { metricsModule } from './metrics/index.ts';
 
 /** The modules that make up Linli, in registration order. */
-export const modules: LinliModule[] = [systemModule, authModule, usersModule, integrationsModule, registryModule, dispatchModule];
+export const modules: LinliModule[] = [systemModule, authModule, usersModule, integrationsModule, registryModule, dispatchModule, taxonomyModule, notificationsModule, casesModule, metricsModule];

@@ -75,6 +75,8 @@ export interface Platform {
   log: Logger;
   engine: 'pglite' | 'postgres';
   dbStats: () => PoolStats;
+  /** listen to pg_notify('linli', payload) of committed transactions of any server process */
+  onNotify: (listener: (payload: string) => void) => () => void;
 }
 
 /**

@@ -70,5 +70,6 @@ export function createPlatform(config: Config, database: Database, log: Logger, 
     log,
     engine: database.engine,
     dbStats: () => database.poolStats(),
+    onNotify: (listener) => database.onNotify(listener),
   };
 }

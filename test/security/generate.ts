@@ -162,6 +162,8 @@ export function invalidOf(s: JsonSchema, valid: Record<string, unknown>): Defect
   const props = s.properties ?? {};
   for (const [key, ps] of Object.entries(props)) {
     for (const [jsonType, v] of WRONG_TYPES) {
+      // a constant or enumerated value of this very type is no defect (`all: true` for Literal(true))
+      if (ps.const === v || ps.enum?.includes(v)) continue;
       if (!accepts(ps, jsonType) && !(jsonType === 'integer' && accepts(ps, 'number'))) out.push({ what: `${key}: ${jsonType}`, value: setAt(valid, key, v) });
     }
     const t = typeOf(ps);
