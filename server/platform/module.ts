@@ -6,6 +6,7 @@ import type { ScheduledTask } from './jobs/scheduler.ts';
 import type { JobHandler } from './jobs/queue.ts';
 import type { Ctx } from './context.ts';
 import type { SynthCity } from '../demo/synth/types.ts';
+import type { BulkInsert } from '../db/bulk.ts';
 
 /** Database ids of what the demo loader has created so far, by the synthetic city's keys. */
 export interface DemoRefs {
@@ -16,6 +17,8 @@ export interface DemoRefs {
   buildings: Map<string, string>;
   households: Map<string, string>;
   residents: Map<string, string>;
+  /** how to write large row sets (COPY on PostgreSQL from the city generator); modules fall back to batched INSERTs */
+  bulk?: BulkInsert;
 }
 
 /** The Fastify instance modules register their routes on (JSON-schema typed through TypeBox). */

@@ -1,8 +1,8 @@
 import type { LinliModule } from '../../platform/module.ts';
-import { loadPlaces } from './demo.ts';
+import { loadRegistry } from './demo.ts';
 
 /** The registry: jurisdiction and grids, places (compounds, buildings, households) and people. */
 export const registryModule: LinliModule = {
   name: 'registry',
-  demo: loadPlaces,
+  demo: loadRegistry,
 };
