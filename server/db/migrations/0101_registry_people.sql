@@ -246,3 +246,6 @@ JOIN (VALUES
   ('grid_worker', 'resident.read'), ('grid_worker', 'resident.write'), ('grid_worker', 'visit.write')
 ) AS p (role_code, permission) ON p.role_code = r.code
 ON CONFLICT DO NOTHING;
+
+-- A compound is found by its name within its community (spreadsheets name it in a 小区 column).
+CREATE UNIQUE INDEX compound_community_name ON compound (community_id, name);
