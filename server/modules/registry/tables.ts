@@ -162,6 +162,13 @@ export interface VisitTable extends LocatedLoose {
 
 export type ImportKind = 'residents' | 'households' | 'buildings';
 
+/** How a file's headers were understood: header as written → field, and what was missing or unknown. */
+export interface ImportColumns {
+  matched: Record<string, string>;
+  missing: string[];
+  unknown: string[];
+}
+
 export interface ImportJobTable {
   id: string;
   kind: ImportKind;
@@ -169,7 +176,7 @@ export interface ImportJobTable {
   file_id: string;
   file_name: string | null;
   format: 'xlsx' | 'csv';
-  columns: Json<Record<string, string>>;
+  columns: Json<ImportColumns>;
   total_rows: Generated<number>;
   valid_rows: Generated<number>;
   problem_rows: Generated<number>;
