@@ -119,9 +119,12 @@ async function runPass(
 export async function createImport(ctx: Ctx, kind: ImportKind, upload: { stream: Readable; filename: string | null; truncated: () => boolean }) {
   requirePermission(ctx, permissionFor(kind));
   const user = requireUser(ctx);
-  const stored = await ctx.platform.files.putStream(upload.stream);
+  // uploads are full of ID numbers: stored encrypted, never in plain text
+  const encrypted = upload.stream.pipe(ctx.platform.pii.encryptingStream());
+  upload.stream.on('error', (e) => encrypted.destroy(e));
+  const stored = await ctx.platform.files.putStream(encrypted);
   if (upload.truncated()) throw new AppError(413, 'PAYLOAD_TOO_LARGE', 'error.file_too_large', { mb: Math.round(ctx.platform.config.importLimitBytes / 1024 / 1024) });
-  const head = await firstBytes(ctx.platform.files.open(stored.sha256));
+  const head = await firstBytes(openUpload(ctx, stored.sha256));
   const format = sniffFormat(head);
   if (!format || stored.size === 0) throw new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'registry.import_format');
 
@@ -129,7 +132,7 @@ export async function createImport(ctx: Ctx, kind: ImportKind, upload: { stream:
   const fileId = newId();
   const scope = scopeOf(ctx);
   const region = scope.kind === 'region' ? await ctx.db.selectFrom('region').select(['city_id', 'district_id', 'street_id', 'community_id', 'grid_id']).where('id', '=', scope.regionId).executeTakeFirst() : null;
-  await ctx.db.insertInto('file_object').values({ id: fileId, sha256: stored.sha256, size_bytes: stored.size, mime: format === 'xlsx' ? 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' : 'text/csv', original_name: upload.filename, uploaded_by_user: user.id }).execute();
+  await ctx.db.insertInto('file_object').values({ id: fileId, sha256: stored.sha256, size_bytes: stored.size, mime: 'application/octet-stream', original_name: upload.filename, uploaded_by_user: user.id }).execute();
   await ctx.db
     .insertInto('import_job')
     .values({
@@ -143,7 +146,7 @@ export async function createImport(ctx: Ctx, kind: ImportKind, upload: { stream:
   let seq = 0;
   const insertProblems = insertBatches(ctx.db);
   const pass = await runPass(
-    ctx, ctx.db, kind, ctx.platform.files.open(stored.sha256), format, lookup,
+    ctx, ctx.db, kind, openUpload(ctx, stored.sha256), format, lookup,
     async (ps) => {
       await insertProblems('import_problem', ['job_id', 'seq', 'row_number', 'column_name', 'code', 'params'], ps.map((p) => [jobId, ++seq, p.row, p.column, p.code, p.params ?? null]));
     },
@@ -159,6 +162,13 @@ export async function createImport(ctx: Ctx, kind: ImportKind, upload: { stream:
     await audit(c, { action: 'import.validate', entityType: 'import_job', entityId: jobId, details: { kind, format, rows: pass.total, valid: pass.valid, problemRows: pass.problemRows } });
   });
   return getImport(ctx, jobId);
+}
+
+function openUpload(ctx: Ctx, sha256: string): Readable {
+  const raw = ctx.platform.files.open(sha256);
+  const plain = raw.pipe(ctx.platform.pii.decryptingStream());
+  raw.on('error', (e) => plain.destroy(e));
+  return plain;
 }
 
 async function firstBytes(stream: Readable): Promise<Buffer> {
@@ -219,7 +229,7 @@ export async function confirmImport(ctx: Ctx, id: string) {
     const applier = new Applier(c, trx, lookup, `import:${id}`, today(c));
     let skipped = 0;
     await runPass(
-      c, trx, job.kind, c.platform.files.open(file.sha256), job.format, lookup,
+      c, trx, job.kind, openUpload(c, file.sha256), job.format, lookup,
       async (ps) => {
         skipped += new Set(ps.map((p) => p.row)).size;
       },
