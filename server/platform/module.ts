@@ -7,6 +7,7 @@ import type { JobHandler } from './jobs/queue.ts';
 import type { Ctx } from './context.ts';
 import type { SynthCity } from '../demo/synth/types.ts';
 import type { BulkInsert } from '../db/bulk.ts';
+import type { SealMany } from './pii/crypto.ts';
 
 /** Database ids of what the demo loader has created so far, by the synthetic city's keys. */
 export interface DemoRefs {
@@ -19,6 +20,8 @@ export interface DemoRefs {
   residents: Map<string, string>;
   /** how to write large row sets (COPY on PostgreSQL from the city generator); modules fall back to batched INSERTs */
   bulk?: BulkInsert;
+  /** how to encrypt many personal values at once (worker threads in the city generator); default: in this thread */
+  seal?: SealMany;
 }
 
 /** The Fastify instance modules register their routes on (JSON-schema typed through TypeBox). */

@@ -2,12 +2,14 @@ import type { Ctx } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
 import type { DemoRefs } from '../../platform/module.ts';
 import { insertBatches, type BulkInsert } from '../../db/bulk.ts';
-import type { SynthCity, SynthCompound } from '../../demo/synth/types.ts';
+import type { SynthCity, SynthCompound, SynthResident } from '../../demo/synth/types.ts';
 import { nameKey, normalizeBuildingNumber, normalizeRoom } from './normalize.ts';
-import { deriveSeparated, protectIdNumber, protectPhone } from './residents/rules.ts';
+import { sealInThread } from '../../platform/pii/crypto.ts';
+import { deriveSeparated, ID_PURPOSE, PHONE_PURPOSE } from './residents/rules.ts';
 
 /** Above this many residents the generator keeps no key → id map of people (memory stays flat). */
 const KEEP_RESIDENT_REFS = 100_000;
+const SEAL_BATCH = 2000;
 
 interface Place { city_id: string; district_id: string; street_id: string; community_id: string; grid_id: string | null }
 
@@ -104,27 +106,50 @@ export async function loadRegistry(ctx: Ctx, city: SynthCity, refs: DemoRefs) {
   const pii = ctx.platform.pii;
   const residentIds = new UuidList(city.residentCount);
   const keepRefs = city.residentCount <= KEEP_RESIDENT_REFS;
+  const seal = refs.seal ?? sealInThread(pii);
+  /** One batch of residents as rows, their numbers sealed (possibly on worker threads). */
+  const residentRows = async (batch: SynthResident[]) => {
+    // ids in stream order now, before waiting: later passes find them by position
+    const rowIds = batch.map((p) => {
+      const id = newId();
+      residentIds.push(id);
+      if (keepRefs) refs.residents.set(p.key, id);
+      return id;
+    });
+    const phones = batch.filter((p) => p.phone).map((p) => p.phone!);
+    const [ids, sealedPhones] = await Promise.all([seal(ID_PURPOSE, batch.map((p) => p.idNumber)), seal(PHONE_PURPOSE, phones)]);
+    let k = 0;
+    return batch.map((p, i) => {
+      const id = rowIds[i];
+      const h = p.householdKey ? householdByKey.get(p.householdKey)! : null;
+      const b = h ? buildingByKey.get(h.buildingKey)! : null;
+      const d = h ? dwelling.get(h.key)! : null;
+      const separated = b && d ? deriveSeparated(p.registeredAddress, { compoundName: compoundByKey.get(b.compoundKey)!.name, buildingKey: buildingNumberKey.get(b.key)!, unit: d.unit, room: d.room }) : null;
+      const ph = p.phone ? sealedPhones[k++] : null;
+      return [
+        id, p.name, nameKey(p.name), p.gender, p.birthDate, ids[i].enc, ids[i].hash, p.idNumber.slice(-4), ph?.enc ?? null, ph?.hash ?? null, p.phone ? p.phone.slice(-4) : null, p.ethnicity,
+        p.politicalStatus, p.registeredAddress, p.registeredRegionCode, separated, h ? refs.households.get(h.key)! : null, p.relation,
+        b ? refs.buildings.get(b.key)! : null, b ? refs.compounds.get(b.compoundKey)! : null, ...placeOf(b ? buildingPlace.get(b.key)! : { ...at.get(refs.regions.get(city.compounds[0].communityKey)!)!, grid_id: null }),
+      ];
+    });
+  };
   await bulk(
     'resident',
     ['id', 'name', 'name_key', 'gender', 'birth_date', 'id_enc', 'id_hash', 'id_tail', 'phone_enc', 'phone_hash', 'phone_tail', 'ethnicity',
       'political_status', 'registered_address', 'registered_region_code', 'separated', 'household_id', 'relation', 'building_id', 'compound_id', ...PLACE_COLUMNS],
-    (function* () {
+    (async function* () {
+      // a few batches sealed ahead, so the sealing threads and this one work at the same time
+      const ahead: Promise<unknown[][]>[] = [];
+      let batch: SynthResident[] = [];
       for (const p of city.residents()) {
-        const id = newId();
-        residentIds.push(id);
-        if (keepRefs) refs.residents.set(p.key, id);
-        const h = p.householdKey ? householdByKey.get(p.householdKey)! : null;
-        const b = h ? buildingByKey.get(h.buildingKey)! : null;
-        const d = h ? dwelling.get(h.key)! : null;
-        const separated = b && d ? deriveSeparated(p.registeredAddress, { compoundName: compoundByKey.get(b.compoundKey)!.name, buildingKey: buildingNumberKey.get(b.key)!, unit: d.unit, room: d.room }) : null;
-        const idp = protectIdNumber(pii, p.idNumber);
-        const ph = protectPhone(pii, p.phone);
-        yield [
-          id, p.name, nameKey(p.name), p.gender, p.birthDate, idp.id_enc, idp.id_hash, idp.id_tail, ph.phone_enc, ph.phone_hash, ph.phone_tail, p.ethnicity,
-          p.politicalStatus, p.registeredAddress, p.registeredRegionCode, separated, h ? refs.households.get(h.key)! : null, p.relation,
-          b ? refs.buildings.get(b.key)! : null, b ? refs.compounds.get(b.compoundKey)! : null, ...placeOf(b ? buildingPlace.get(b.key)! : { ...at.get(refs.regions.get(city.compounds[0].communityKey)!)!, grid_id: null }),
-        ];
+        batch.push(p);
+        if (batch.length < SEAL_BATCH) continue;
+        ahead.push(residentRows(batch));
+        batch = [];
+        if (ahead.length >= 3) yield* await ahead.shift()!;
       }
+      if (batch.length) ahead.push(residentRows(batch));
+      while (ahead.length) yield* await ahead.shift()!;
     })(),
   );
   await bulk(

@@ -146,6 +146,18 @@ export class PiiCrypto {
   }
 }
 
+export interface Sealed {
+  enc: string;
+  hash: string;
+}
+
+/** Encrypts and blind-indexes many values for one purpose (bulk loads may run it on worker threads). */
+export type SealMany = (purpose: string, values: string[]) => Promise<Sealed[]>;
+
+export function sealInThread(pii: PiiCrypto): SealMany {
+  return async (purpose, values) => values.map((v) => ({ enc: pii.encrypt(v), hash: pii.blindIndex(purpose, v) }));
+}
+
 /** Session and API tokens are 256-bit random values, so a plain SHA-256 is enough to store them. */
 export function tokenHash(token: string): string {
   return createHash('sha256').update(token).digest('base64url');
