@@ -63,13 +63,16 @@ const buildingColumns = [
   'b.city_id', 'b.district_id', 'b.street_id', 'b.community_id', 'b.grid_id', 'c.name as compound_name',
 ] as const;
 
-export async function listBuildings(db: Executor, scope: Scope, f: { compoundId?: string; gridId?: string; communityId?: string }) {
-  let q = db
+const buildingsQuery = (db: Executor, scope: Scope) =>
+  db
     .selectFrom('building as b')
     .leftJoin('compound as c', 'c.id', 'b.compound_id')
     .select(buildingColumns)
+    .where((eb) => inScope(eb, scope, placeTarget('b')));
+
+export async function listBuildings(db: Executor, scope: Scope, f: { compoundId?: string; gridId?: string; communityId?: string }) {
+  let q = buildingsQuery(db, scope)
     .select((eb) => eb.selectFrom('household as h').select(sql<number>`count(*)::int`.as('n')).whereRef('h.building_id', '=', 'b.id').as('household_count'))
-    .where((eb) => inScope(eb, scope, placeTarget('b')))
     .orderBy('c.name')
     .orderBy(sql`length(b.number_key)`)
     .orderBy('b.number_key');
@@ -80,13 +83,7 @@ export async function listBuildings(db: Executor, scope: Scope, f: { compoundId?
 }
 
 export async function findBuilding(db: Executor, scope: Scope, id: string) {
-  return db
-    .selectFrom('building as b')
-    .leftJoin('compound as c', 'c.id', 'b.compound_id')
-    .select(buildingColumns)
-    .where('b.id', '=', id)
-    .where((eb) => inScope(eb, scope, placeTarget('b')))
-    .executeTakeFirst();
+  return buildingsQuery(db, scope).where('b.id', '=', id).executeTakeFirst();
 }
 
 export async function buildingByKey(db: Executor, compoundId: string | null, communityId: string, numberKey: string) {
@@ -124,16 +121,19 @@ const householdColumns = [
   'h.city_id', 'h.district_id', 'h.street_id', 'h.community_id', 'h.grid_id', 'b.number as building_number', 'c.name as compound_name',
 ] as const;
 
-export async function listHouseholds(db: Executor, scope: Scope, f: { buildingId?: string; unitId?: string; gridId?: string; compoundId?: string }) {
-  let q = db
+const householdsQuery = (db: Executor, scope: Scope) =>
+  db
     .selectFrom('household as h')
     .innerJoin('building as b', 'b.id', 'h.building_id')
     .leftJoin('compound as c', 'c.id', 'h.compound_id')
     .select(householdColumns)
+    .where((eb) => inScope(eb, scope, placeTarget('h')));
+
+export async function listHouseholds(db: Executor, scope: Scope, f: { buildingId?: string; unitId?: string; gridId?: string; compoundId?: string }) {
+  let q = householdsQuery(db, scope)
     .select((eb) =>
       eb.selectFrom('household_member as m').select(sql<number>`count(*)::int`.as('n')).whereRef('m.household_id', '=', 'h.id').where('m.valid_to', 'is', null).as('member_count'),
     )
-    .where((eb) => inScope(eb, scope, placeTarget('h')))
     .orderBy('h.building_id')
     .orderBy(sql`length(h.unit_no)`)
     .orderBy('h.unit_no')
@@ -147,14 +147,7 @@ export async function listHouseholds(db: Executor, scope: Scope, f: { buildingId
 }
 
 export async function findHousehold(db: Executor, scope: Scope, id: string) {
-  return db
-    .selectFrom('household as h')
-    .innerJoin('building as b', 'b.id', 'h.building_id')
-    .leftJoin('compound as c', 'c.id', 'h.compound_id')
-    .select(householdColumns)
-    .where('h.id', '=', id)
-    .where((eb) => inScope(eb, scope, placeTarget('h')))
-    .executeTakeFirst();
+  return householdsQuery(db, scope).where('h.id', '=', id).executeTakeFirst();
 }
 
 export async function householdByKey(db: Executor, buildingId: string, unitNo: string, roomNo: string) {

@@ -21,16 +21,8 @@ const actorId = (ctx: Ctx) => (ctx.principal.kind === 'user' ? ctx.principal.id 
 const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 const looksLikeAddress = (q: string) => /\d/.test(normalizeText(q)) && /(号|栋|幢|座|楼|单元|室|-)/.test(normalizeText(q));
 
-export interface SearchQuery {
+export interface SearchQuery extends store.ResidentListFilter {
   q?: string;
-  tag?: string;
-  gridId?: string;
-  communityId?: string;
-  compoundId?: string;
-  buildingId?: string;
-  householdId?: string;
-  separated?: boolean;
-  status?: 'active' | 'moved_out' | 'deceased' | 'all';
   cursor?: string;
   limit?: number;
 }
@@ -78,18 +70,8 @@ function decodeCursor(cursor: string | undefined) {
 
 export async function searchResidents(ctx: Ctx, query: SearchQuery) {
   requirePermission(ctx, 'resident.read');
-  const filter: store.SearchFilter = {
-    ...(query.q && query.q.trim() ? await interpret(ctx, query.q) : {}),
-    tag: query.tag,
-    gridId: query.gridId,
-    communityId: query.communityId,
-    compoundId: query.compoundId,
-    buildingId: query.buildingId,
-    householdId: query.householdId,
-    separated: query.separated,
-    status: query.status,
-    after: decodeCursor(query.cursor),
-  };
+  const { q, cursor, limit: _limit, ...listFilter } = query;
+  const filter: store.SearchFilter = { ...(q && q.trim() ? await interpret(ctx, q) : {}), ...listFilter, after: decodeCursor(cursor) };
   const limit = query.limit ?? 50;
   const rows = await store.searchResidents(ctx.db, scopeOf(ctx), today(ctx), filter, limit + 1);
   const page = rows.slice(0, limit);

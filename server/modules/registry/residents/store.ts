@@ -22,12 +22,8 @@ const activeTags = (today: string) =>
   sql<string[] | null>`(SELECT array_agg(t.tag ORDER BY t.tag) FROM resident_tag t
     WHERE t.resident_id = r.id AND t.valid_from <= ${today}::date AND (t.valid_to IS NULL OR t.valid_to > ${today}::date))`;
 
-export interface SearchFilter {
-  nameKeyPrefix?: string;
-  idHashes?: string[];
-  phoneHashes?: string[];
-  tail?: string;
-  flats?: string[]; // household ids matching an address query
+/** The list filters a caller sets directly (the API's query string and the export's). */
+export interface ResidentListFilter {
   tag?: string;
   gridId?: string;
   communityId?: string;
@@ -36,6 +32,14 @@ export interface SearchFilter {
   householdId?: string;
   separated?: boolean;
   status?: 'active' | 'moved_out' | 'deceased' | 'all';
+}
+
+export interface SearchFilter extends ResidentListFilter {
+  nameKeyPrefix?: string;
+  idHashes?: string[];
+  phoneHashes?: string[];
+  tail?: string;
+  flats?: string[]; // household ids matching an address query
   after?: { nameKey: string; id: string };
 }
 
