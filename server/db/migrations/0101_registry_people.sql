@@ -154,6 +154,7 @@ CREATE TABLE resident_tag (
 );
 CREATE UNIQUE INDEX resident_tag_open ON resident_tag (resident_id, tag) WHERE valid_to IS NULL;
 CREATE INDEX resident_tag_tag ON resident_tag (tag, resident_id);
+CREATE INDEX resident_tag_resident ON resident_tag (resident_id);
 
 -- Changes of a resident's own fields: old and new values, personal numbers only masked.
 CREATE TABLE resident_change (
