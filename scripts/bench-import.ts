@@ -104,6 +104,9 @@ const report = await new Promise<Record<string, unknown>>((resolve, reject) => {
 });
 const validateS = (performance.now() - t0) / 1000;
 console.log(`validate: ${report.totalRows} rows (${report.validRows} valid, ${report.problemRows} with problems) in ${validateS.toFixed(1)} s = ${Math.round(Number(report.totalRows) / validateS).toLocaleString('en')} rows/s`);
+const codes: Record<string, number> = {};
+for (const p of report.problems as { code: string }[]) codes[p.code] = (codes[p.code] ?? 0) + 1;
+if (Object.keys(codes).length) console.log(`problems (first ${(report.problems as unknown[]).length}): ${JSON.stringify(codes)}`);
 const t1 = performance.now();
 const confirmed = await call('POST', `/api/imports/${report.id}/confirm`, token);
 const confirmS = (performance.now() - t1) / 1000;

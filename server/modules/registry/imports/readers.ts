@@ -1,6 +1,6 @@
 import type { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
+import { xlsxRows } from './xlsx.ts';
 
 /**
  * Streaming readers for uploaded spreadsheets: each yields rows as arrays of strings (row 1 is the
@@ -122,43 +122,6 @@ async function* decoded(stream: Readable): AsyncGenerator<string> {
   if (rest) yield rest;
 }
 
-// ---- xlsx
-
-const pad2 = (n: number) => String(n).padStart(2, '0');
-
-/** One xlsx cell as text. */
-export function cellText(v: unknown): string {
-  if (v === null || v === undefined) return '';
-  if (typeof v === 'string') return v;
-  if (typeof v === 'number') return Number.isInteger(v) && Math.abs(v) >= 1e15 ? v.toExponential() : String(v);
-  if (typeof v === 'boolean') return v ? 'TRUE' : 'FALSE';
-  if (v instanceof Date) return `${v.getUTCFullYear()}-${pad2(v.getUTCMonth() + 1)}-${pad2(v.getUTCDate())}`;
-  const o = v as { richText?: { text: string }[]; formula?: string; sharedFormula?: string; result?: unknown; text?: unknown; error?: string };
-  if (o.richText) return o.richText.map((r) => r.text).join('');
-  if (o.formula !== undefined || o.sharedFormula !== undefined) return o.result !== undefined ? cellText(o.result) : `=${o.formula ?? o.sharedFormula}`;
-  if (o.text !== undefined) return cellText(o.text);
-  if (o.error) return o.error;
-  return String(v);
-}
-
-/** Rows of the first worksheet. Styles are read so that date cells come back as dates. */
-async function* xlsxRows(stream: Readable): AsyncGenerator<SheetRow> {
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, { worksheets: 'emit', sharedStrings: 'cache', styles: 'cache', hyperlinks: 'ignore', entries: 'ignore' });
-  try {
-    for await (const sheet of reader) {
-      for await (const row of sheet) {
-        const values = row.values as unknown[];
-        const cells: string[] = [];
-        for (let i = 1; i < values.length; i++) cells.push(cellText(values[i]).trim());
-        if (cells.some((c) => c !== '')) yield { row: row.number, cells };
-      }
-      return; // only the first worksheet holds the data
-    }
-  } finally {
-    stream.destroy();
-  }
-}
-
-export function readRows(stream: Readable, format: SpreadsheetFormat): AsyncGenerator<SheetRow> {
-  return format === 'xlsx' ? xlsxRows(stream) : parseCsv(decoded(stream));
+export function readRows(open: () => Readable, format: SpreadsheetFormat): AsyncGenerator<SheetRow> {
+  return format === 'xlsx' ? xlsxRows(open) : parseCsv(decoded(open()));
 }

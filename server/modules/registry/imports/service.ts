@@ -42,7 +42,7 @@ async function runPass(
   ctx: Ctx,
   db: Executor,
   kind: ImportKind,
-  stream: Readable,
+  open: () => Readable,
   format: SpreadsheetFormat,
   lookup: Lookup,
   onProblems: (p: RowProblem[]) => Promise<void>,
@@ -50,7 +50,7 @@ async function runPass(
 ): Promise<Pass> {
   const day = today(ctx);
   const pii = ctx.platform.pii;
-  const rows = readRows(stream, format);
+  const rows = readRows(open, format);
   const first = await rows.next();
   if (first.done) {
     await onProblems([{ row: 1, column: null, code: 'empty_file' }]);
@@ -146,7 +146,7 @@ export async function createImport(ctx: Ctx, kind: ImportKind, upload: { stream:
   let seq = 0;
   const insertProblems = insertBatches(ctx.db);
   const pass = await runPass(
-    ctx, ctx.db, kind, openUpload(ctx, stored.sha256), format, lookup,
+    ctx, ctx.db, kind, () => openUpload(ctx, stored.sha256), format, lookup,
     async (ps) => {
       await insertProblems('import_problem', ['job_id', 'seq', 'row_number', 'column_name', 'code', 'params'], ps.map((p) => [jobId, ++seq, p.row, p.column, p.code, p.params ?? null]));
     },
@@ -229,7 +229,7 @@ export async function confirmImport(ctx: Ctx, id: string) {
     const applier = new Applier(c, trx, lookup, `import:${id}`, today(c));
     let skipped = 0;
     await runPass(
-      c, trx, job.kind, openUpload(c, file.sha256), job.format, lookup,
+      c, trx, job.kind, () => openUpload(c, file.sha256), job.format, lookup,
       async (ps) => {
         skipped += new Set(ps.map((p) => p.row)).size;
       },
