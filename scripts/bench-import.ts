@@ -1,5 +1,5 @@
 // Benchmark of a large spreadsheet import over real HTTP: `tsx scripts/bench-import.ts --rows 100000
-// [--format xlsx|csv]` against a database filled by `npm run generate` (PGlite in LINLI_DATA_DIR or
+// [--format xlsx|csv] [--seed S]` against a database filled by `npm run generate` (PGlite in LINLI_DATA_DIR or
 // DATABASE_URL). Writes a file of new residents living in existing flats, uploads it as a stream,
 // confirms it, and prints time, rows/s and the process's peak RSS. Numbers: docs/registry.md.
 import { createReadStream, createWriteStream, mkdtempSync, statSync } from 'node:fs';
@@ -17,7 +17,7 @@ import { modules } from '../server/modules/index.ts';
 import { DEMO_PASSWORD } from '../server/demo/load.ts';
 import { generateCity } from '../server/demo/synth/index.ts';
 
-const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, format: { type: 'string', default: 'xlsx' } } });
+const { values } = parseArgs({ options: { rows: { type: 'string', default: '100000' }, format: { type: 'string', default: 'xlsx' }, seed: { type: 'string', default: 'import-bench' } } });
 const rows = Number(values.rows);
 const format = values.format === 'csv' ? 'csv' : 'xlsx';
 const config = loadConfig({ logLevel: 'warn', importLimitBytes: 1024 * 1024 * 1024 });
@@ -56,7 +56,7 @@ const flats = await database.db
 const dir = mkdtempSync(path.join(os.tmpdir(), 'linli-import-'));
 const file = path.join(dir, `residents.${format}`);
 const header = ['姓名', '身份证号', '手机', '民族', '政治面貌', '小区', '楼栋', '单元', '房号', '与户主关系', '户籍地址'];
-const people = generateCity({ seed: 'import-bench', residents: rows }).residents();
+const people = generateCity({ seed: values.seed, residents: rows }).residents();
 let written = 0;
 const started = performance.now();
 if (format === 'xlsx') {
