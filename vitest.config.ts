@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 // migrated template, or a fresh PostgreSQL database cloned from a template when DATABASE_URL is set).
 export default defineConfig({
   test: {
-    include: ['server/**/*.test.ts', 'scripts/**/*.test.ts'],
+    include: ['server/**/*.test.ts', 'scripts/**/*.test.ts', 'test/security/**/*.test.ts', 'web/*/src/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
     maxWorkers: 3,

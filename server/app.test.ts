@@ -46,7 +46,7 @@ describe('API conventions', () => {
   it('sends security headers and no CORS headers by default', async () => {
     const res = await s.request({ method: 'GET', url: '/api/health', headers: { origin: 'https://evil.example' } });
     expect(res.headers['x-content-type-options']).toBe('nosniff');
-    expect(res.headers['x-frame-options']).toBe('SAMEORIGIN');
+    expect(res.headers['x-frame-options']).toBe('DENY');
     expect(String(res.headers['content-security-policy'])).toContain("default-src 'self'");
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
   });

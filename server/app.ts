@@ -8,12 +8,13 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Counter, Histogram, Registry, Gauge } from 'prom-client';
 import { newId } from './platform/ids.ts';
-import { AppError, tooManyRequests, serviceUnavailable, type FieldErrors } from './platform/errors.ts';
+import { AppError, badRequest, tooManyRequests, serviceUnavailable, type FieldErrors } from './platform/errors.ts';
 import { pickLang, registerMessages, t, type Lang } from './platform/i18n/index.ts';
-import { bodyAjv, fieldErrorsOf, textAjv } from './platform/http/validation.ts';
+import { bodyAjv, fieldErrorsOf, textAjv, textProblems } from './platform/http/validation.ts';
 import { RateLimiter, type RouteRateLimit } from './platform/http/rate-limit.ts';
 import { resolveToken } from './platform/auth/sessions.ts';
-import { isDatabaseUnavailable } from './db/errors.ts';
+import { checkRouteAccess, describeAccess, type RouteAccess } from './platform/access/index.ts';
+import { isDatabaseUnavailable, isDataException } from './db/errors.ts';
 import type { Ctx, Platform } from './platform/context.ts';
 import type { App, LinliModule } from './platform/module.ts';
 import { Scheduler } from './platform/jobs/scheduler.ts';
@@ -29,7 +30,21 @@ declare module 'fastify' {
     rateLimit?: RouteRateLimit;
     /** reachable by a user who must change their password first */
     allowPendingPasswordChange?: boolean;
+    /**
+     * Who may call the route (see RouteAccess). Checked before the body is validated, so a caller
+     * without the right learns nothing, not even the schema. Every /api route declares it
+     * (test/security/access.test.ts fails otherwise); services still check on their own.
+     */
+    access?: RouteAccess;
   }
+}
+
+/** One registered route as the security tests and OpenAPI see it. */
+export interface RouteInfo {
+  method: string;
+  url: string;
+  access: RouteAccess | undefined;
+  schema: Record<string, unknown> | undefined;
 }
 
 export const SESSION_COOKIE = 'linli_session';
@@ -38,6 +53,8 @@ export interface BuiltApp {
   app: App;
   scheduler: Scheduler;
   metrics: Registry;
+  /** every route with its access rule and schemas (the security tests are generated from it) */
+  routes: RouteInfo[];
   /** stop accepting, let in-flight requests finish, close keep-alive connections as they go idle */
   drain(): Promise<void>;
 }
@@ -73,13 +90,32 @@ export async function buildApp(platform: Platform, modules: LinliModule[], opts:
     trustProxy: config.trustProxy,
     return503OnClosing: true,
     forceCloseConnections: 'idle',
-    requestIdHeader: 'x-request-id',
+    // genReqId reads X-Request-ID itself: Fastify would otherwise take the header as given, whatever
+    // its length or characters, into logs and response headers
+    requestIdHeader: false,
     genReqId: (req) => {
       const given = req.headers['x-request-id'];
       return typeof given === 'string' && /^[\w.-]{8,64}$/.test(given) ? given : newId();
     },
     routerOptions: { ignoreTrailingSlash: true },
+    // errors the router raises before any hook runs (a URL that does not decode) get the one error shape too
+    frameworkErrors: (err, req, reply) => sendError(reply, toAppError(err as FastifyError, req), pickLang(req.headers['accept-language'])),
   }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
+
+  const routes: RouteInfo[] = [];
+  app.addHook('onRoute', (r) => {
+    const access = r.config?.access;
+    const methods = Array.isArray(r.method) ? r.method : [r.method];
+    if (access && r.schema) {
+      // the OpenAPI document tells client authors who may call what
+      const schema = r.schema as { description?: string };
+      schema.description = [schema.description, describeAccess(access)].filter(Boolean).join('\n\n');
+    }
+    for (const method of methods) {
+      if (method === 'HEAD') continue;
+      routes.push({ method, url: r.url, access, schema: r.schema as Record<string, unknown> | undefined });
+    }
+  });
 
   app.setValidatorCompiler(({ schema, httpPart }) => (httpPart === 'body' ? bodyAjv.compile(schema) : textAjv.compile(schema)));
   app.setSchemaErrorFormatter((errors, dataVar) => Object.assign(new Error(`invalid ${dataVar}`), { validation: errors, validationContext: dataVar }));
@@ -157,7 +193,11 @@ export async function buildApp(platform: Platform, modules: LinliModule[], opts:
       },
     },
     crossOriginEmbedderPolicy: false,
-    hsts: config.mode === 'production',
+    // no page of Linli is ever shown inside another site's frame (clickjacking)
+    frameguard: { action: 'deny' },
+    referrerPolicy: { policy: 'no-referrer' },
+    // production runs behind HTTPS; browsers remember for a year
+    hsts: config.mode === 'production' ? { maxAge: 31_536_000, includeSubDomains: true } : false,
   });
   if (config.corsOrigins.length > 0) {
     const cors = (await import('@fastify/cors')).default;
@@ -205,6 +245,13 @@ export async function buildApp(platform: Platform, modules: LinliModule[], opts:
     req.authProblem = r.problem;
   });
 
+  app.addHook('preValidation', async (req) => {
+    const access = req.routeOptions.config?.access;
+    if (access) checkRouteAccess(req.ctx, access);
+    const problems = { ...textProblems(req.params, ''), ...textProblems(req.query, ''), ...textProblems(req.body, '') };
+    if (Object.keys(problems).length > 0) throw badRequest(problems);
+  });
+
   app.addHook('preHandler', async (req) => {
     const p = req.ctx.principal;
     const account = p.kind === 'user' || p.kind === 'resident' || p.kind === 'integration' ? `${p.kind}:${p.id}` : null;
@@ -226,9 +273,11 @@ export async function buildApp(platform: Platform, modules: LinliModule[], opts:
   });
 
   let draining = false;
-  app.addHook('onSend', async (_req, reply) => {
+  app.addHook('onSend', async (req, reply) => {
     // while shutting down, tell keep-alive clients not to reuse the connection
     if (draining) reply.header('connection', 'close');
+    // API answers carry personal data: no browser or proxy may keep a copy
+    if (isApiPath(req.url) && !reply.hasHeader('cache-control')) reply.header('cache-control', 'no-store');
   });
 
   app.addHook('onResponse', async (req, reply) => {
@@ -279,7 +328,7 @@ export async function buildApp(platform: Platform, modules: LinliModule[], opts:
       clearInterval(sweep);
     }
   };
-  return { app, scheduler, metrics, drain };
+  return { app, scheduler, metrics, routes, drain };
 }
 
 export { ErrorSchema };
@@ -304,6 +353,12 @@ function toAppError(err: FastifyError & { validation?: unknown; validationContex
     return new AppError(400, 'VALIDATION_FAILED', 'error.validation', {}, fieldErrorsOf(err.validation as never));
   }
   if (isDatabaseUnavailable(err)) return serviceUnavailable(5);
+  // a value the schema let through but PostgreSQL refuses (a number out of range, text that is not
+  // a uuid): the request's fault, not the server's; logged so the schema gets tightened
+  if (isDataException(err)) {
+    req.log.warn({ sqlstate: err.code, route: req.routeOptions.url }, 'database refused a value that passed validation');
+    return new AppError(400, 'BAD_REQUEST', 'error.bad_value');
+  }
   switch (err.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
     case 'FST_REQ_FILE_TOO_LARGE':
@@ -314,6 +369,9 @@ function toAppError(err: FastifyError & { validation?: unknown; validationContex
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
     case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
       return new AppError(415, 'UNSUPPORTED_MEDIA_TYPE', 'error.unsupported_media_type');
+    case 'FST_ERR_BAD_URL':
+    case 'FST_ERR_MAX_PARAM_LENGTH':
+      return new AppError(400, 'BAD_REQUEST', 'error.bad_url');
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
       return new AppError(400, 'BAD_REQUEST', 'error.bad_json');

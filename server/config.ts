@@ -33,6 +33,8 @@ export interface Config {
   importLimitBytes: number;
   rateLimitPerMinute: number;
   runJobs: boolean;
+  /** hosts Linli may call out to (LINLI_OUTBOUND_ALLOW): host, *.domain, host:port, IP or CIDR */
+  outboundAllow: string[];
   version: string;
 }
 
@@ -78,6 +80,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     importLimitBytes: int('LINLI_IMPORT_LIMIT_MB', 100) * 1024 * 1024,
     rateLimitPerMinute: int('LINLI_RATE_LIMIT_PER_MINUTE', 600),
     runJobs: bool('LINLI_JOBS', true),
+    outboundAllow: (process.env.LINLI_OUTBOUND_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     version: process.env.npm_package_version ?? '0.1.0',
     ...overrides,
   };

@@ -46,6 +46,9 @@ async function main() {
   const { app, scheduler, drain } = await buildApp(platform, modules, { web: true });
   await app.listen({ port: config.port, host: config.host });
   if (config.runJobs) scheduler.start();
+  for (const m of modules) {
+    m.onStarted?.(platform).catch((e) => log.error({ err: e, module: m.name }, 'background start-up work failed'));
+  }
 
   const url = config.publicUrl ?? `http://localhost:${config.port}`;
   const lines = [

@@ -35,3 +35,9 @@ export function isUniqueViolation(e: unknown, constraint?: string): boolean {
   const err = e as SqlError | null;
   return !!err && err.code === '23505' && (!constraint || err.constraint === constraint);
 }
+
+/** SQLSTATE class 22 (data exception): a value out of range or of the wrong form for its column. */
+export function isDataException(e: unknown): boolean {
+  const code = (e as SqlError | null)?.code;
+  return typeof code === 'string' && /^22[0-9A-Z]{3}$/.test(code);
+}

@@ -90,10 +90,18 @@ async function openPostgres(opts: DatabaseOptions): Promise<Database> {
   pool.on('error', () => undefined);
 
   // a bounded wait queue: beyond queueMax waiting requests, answer 503 at once
+  const guarded = new WeakSet<pg.PoolClient>();
   const boundedPool = {
     connect: async () => {
       if (pool.waitingCount >= opts.queueMax) throw new DatabaseUnavailableError('too many requests waiting for the database');
-      return pool.connect();
+      const client = await pool.connect();
+      // a checked-out client whose connection drops (server restart) emits 'error' with nobody
+      // listening, which would crash the process; the query in progress fails on its own
+      if (!guarded.has(client)) {
+        guarded.add(client);
+        client.on('error', () => undefined);
+      }
+      return client;
     },
     end: () => pool.end(),
   };

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated } from 'kysely';
 import type { RegistryTables } from '../modules/registry/tables.ts';
+import type { DispatchTables } from '../modules/dispatch/tables.ts';
 
 /**
  * Row types of the database, for Kysely. Foundation tables are here; each domain module declares
@@ -255,4 +256,4 @@ export interface FoundationTables {
 }
 
 // Modules add their tables here: `export interface DB extends FoundationTables, CaseTables {}`.
-export interface DB extends FoundationTables, RegistryTables {}
+export interface DB extends FoundationTables, RegistryTables, DispatchTables {}

@@ -1,9 +1,10 @@
 import type { LinliModule } from '../platform/module.ts';
 import { authModule } from './auth/index.ts';
+import { dispatchModule } from './dispatch/index.ts';
 import { integrationsModule } from './integrations/index.ts';
 import { registryModule } from './registry/index.ts';
 import { systemModule } from './system/index.ts';
 import { usersModule } from './users/index.ts';
 
 /** The modules that make up Linli, in registration order. */
-export const modules: LinliModule[] = [systemModule, authModule, usersModule, integrationsModule, registryModule];
+export const modules: LinliModule[] = [systemModule, authModule, usersModule, integrationsModule, registryModule, dispatchModule];

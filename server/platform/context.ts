@@ -10,6 +10,7 @@ import type { Scope } from './access/scope.ts';
 import type { FileStore } from './files/store.ts';
 import type { SmsSender } from './sms/sender.ts';
 import type { JobQueue } from './jobs/queue.ts';
+import type { OutboundHttp } from './http/outbound.ts';
 
 /** A signed-in staff member, with what their roles allow and where their organisation reaches. */
 export interface UserPrincipal {
@@ -69,6 +70,8 @@ export interface Platform {
   files: FileStore;
   sms: SmsSender;
   jobs: JobQueue;
+  /** every outgoing HTTP call goes through it (allow-list, no internal addresses) */
+  outbound: OutboundHttp;
   log: Logger;
   engine: 'pglite' | 'postgres';
   dbStats: () => PoolStats;

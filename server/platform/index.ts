@@ -9,6 +9,7 @@ import { LocalFileStore, type FileStore } from './files/store.ts';
 import { JobQueue } from './jobs/queue.ts';
 import { generateSecret, PiiCrypto } from './pii/crypto.ts';
 import { DevLogSmsSender, WebhookSmsSender, type SmsSender } from './sms/sender.ts';
+import { OutboundHttp } from './http/outbound.ts';
 
 /** Logger for the whole process. Authorization headers and cookies are never written. */
 export function createLogger(config: Pick<Config, 'logLevel'>, destination?: pino.DestinationStream): Logger {
@@ -45,21 +46,27 @@ export interface PlatformOverrides {
   files?: FileStore;
   sms?: SmsSender;
   secret?: string;
+  previousSecrets?: string[];
+  outbound?: OutboundHttp;
 }
 
 export function createPlatform(config: Config, database: Database, log: Logger, overrides: PlatformOverrides = {}): Platform {
   const clock = overrides.clock ?? systemClock;
   const secret = overrides.secret ?? resolveSecret(config, log);
   const smsUrl = process.env.LINLI_SMS_WEBHOOK_URL;
-  const sms = overrides.sms ?? (smsUrl ? new WebhookSmsSender(smsUrl, process.env.LINLI_SMS_WEBHOOK_KEY ?? null) : new DevLogSmsSender(log, config.mode === 'production'));
+  const outbound = overrides.outbound ?? new OutboundHttp({ allow: config.outboundAllow });
+  // the operator configured the gateway, so its host is allowed (an internal address still needs its own entry)
+  if (smsUrl && !overrides.sms) outbound.allowUrl(smsUrl);
+  const sms = overrides.sms ?? (smsUrl ? new WebhookSmsSender(smsUrl, process.env.LINLI_SMS_WEBHOOK_KEY ?? null, outbound) : new DevLogSmsSender(log, config.mode === 'production'));
   return {
     config,
     db: database.db,
     clock,
-    pii: new PiiCrypto(secret, config.previousSecrets),
+    pii: new PiiCrypto(secret, overrides.previousSecrets ?? config.previousSecrets),
     files: overrides.files ?? new LocalFileStore(config.filesDir),
     sms,
     jobs: new JobQueue(database.db, clock),
+    outbound,
     log,
     engine: database.engine,
     dbStats: () => database.poolStats(),

@@ -8,6 +8,7 @@ import type { Ctx } from './context.ts';
 import type { SynthCity } from '../demo/synth/types.ts';
 import type { BulkInsert } from '../db/bulk.ts';
 import type { SealMany } from './pii/crypto.ts';
+import type { EncryptedColumn } from './pii/rotate.ts';
 
 /** Database ids of what the demo loader has created so far, by the synthetic city's keys. */
 export interface DemoRefs {
@@ -43,10 +44,17 @@ export interface LinliModule {
   routes?: (app: App, platform: Platform) => void | Promise<void>;
   tasks?: (platform: Platform) => ScheduledTask[];
   jobs?: (platform: Platform) => Record<string, JobHandler>;
+  /** columns holding encrypted personal data (and their blind indexes): key rotation re-encrypts them */
+  encryptedColumns?: EncryptedColumn[];
   /**
    * Loads this module's part of the demo city (first start in demo mode, and the test template),
    * inside the loader's transaction. Modules run in registration order and may read refs filled
    * by the modules before them.
    */
   demo?: (ctx: Ctx, city: SynthCity, refs: DemoRefs) => Promise<void>;
+  /**
+   * Called by the server once it listens (not in tests): background warm-up that must not delay the
+   * start, such as training the first classifier model. Errors are logged, never fatal.
+   */
+  onStarted?: (platform: Platform) => Promise<void>;
 }

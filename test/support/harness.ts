@@ -63,6 +63,8 @@ export interface TestServerOptions {
   config?: Partial<Config>;
   /** log level for the capture (default info, so log content can be checked) */
   logLevel?: string;
+  /** serve the built web apps too (browser tests) */
+  web?: boolean;
 }
 
 /** A fresh database copied from the migrated demo template, and the application on top of it. */
@@ -105,7 +107,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     sms,
     secret: TEST_SECRET,
   });
-  const built = await buildApp(platform, modules);
+  const built = await buildApp(platform, modules, { web: opts.web ?? false });
   await built.app.ready();
   const server: TestServer = {
     ...built,
@@ -114,8 +116,9 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     clock: clock ?? new ManualClock(),
     sms,
     logs,
+    // Promise.resolve starts the request now (an inject chain otherwise waits until awaited)
     request: ({ token, headers, ...rest }) =>
-      built.app.inject({ ...rest, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } }),
+      Promise.resolve(built.app.inject({ ...rest, headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...headers } })),
     async login(username, password = DEMO_PASSWORD) {
       const res = await built.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
       if (res.statusCode !== 200) throw new Error(`login ${username} failed: ${res.statusCode} ${res.body}`);

@@ -24,9 +24,24 @@ describe('staff sign-in', () => {
     expect(cookie).toContain('SameSite=Lax');
     const me = await s.request({ method: 'GET', url: '/api/auth/me', token: body.token });
     expect(me.json()).toMatchObject({ kind: 'user', username: 'community', scope: { kind: 'region', level: 'community' } });
+    // where the user acts, by name, city down to the scope's region
+    const path = me.json().scopePath as { id: string; level: string; name: string }[];
+    expect(path.map((r) => r.level)).toEqual(['city', 'district', 'street', 'community']);
+    expect(path[0].name).toBe('济南市');
+    expect(path.at(-1)!.id).toBe(me.json().scope.regionId);
     // the cookie alone works too
     const viaCookie = await s.request({ method: 'GET', url: '/api/auth/me', headers: { cookie: `linli_session=${body.token}` } });
     expect(viaCookie.statusCode).toBe(200);
+  });
+
+  it('names the place of a grid worker down to the grid, of a department where it sits, and none for the platform', async () => {
+    const me = async (u: string) => (await s.request({ method: 'GET', url: '/api/auth/me', token: await s.login(u) })).json();
+    const grid = await me('grid');
+    expect(grid.scopePath.map((r: { level: string }) => r.level)).toEqual(['city', 'district', 'street', 'community', 'grid']);
+    const dept = await me('dept');
+    expect(dept.scope.kind).toBe('org');
+    expect(dept.scopePath.map((r: { level: string }) => r.level)).toEqual(['city', 'district']);
+    expect((await me('admin')).scopePath).toEqual([]);
   });
 
   it('refuses a wrong password and an unknown user alike, with a message in the caller’s language', async () => {

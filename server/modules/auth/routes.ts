@@ -35,6 +35,9 @@ const Me = Type.Union([
     roles: Type.Array(Type.String()),
     permissions: Type.Array(Type.String()),
     scope: Scope,
+    scopePath: Type.Array(Type.Object({ id: Uuid, level: Type.String(), name: Type.String() }), {
+      description: 'Where the user acts, city down: the region of the scope, or the region the organisation sits in; empty for platform scope',
+    }),
     mustChangePassword: Type.Boolean(),
   }),
   Type.Object({ kind: Type.Literal('resident'), id: Uuid, residentId: Nullable(Uuid) }),
@@ -53,7 +56,7 @@ export function authRoutes(app: App, platform: Platform) {
   app.post(
     '/api/auth/login',
     {
-      config: { rateLimit: { name: 'login', perIp: 30, windowSeconds: 60 } },
+      config: { access: 'public', rateLimit: { name: 'login', perIp: 30, windowSeconds: 60 } },
       schema: {
         tags: ['auth'],
         summary: 'Staff sign-in with username and password',
@@ -73,7 +76,7 @@ export function authRoutes(app: App, platform: Platform) {
   app.post(
     '/api/auth/logout',
     {
-      config: { allowPendingPasswordChange: true },
+      config: { access: 'signed-in', allowPendingPasswordChange: true },
       schema: { tags: ['auth'], summary: 'End the current session (the token stops working at once)', response: responses({ 204: Type.Null() }) },
     },
     async (req, reply) => {
@@ -86,7 +89,7 @@ export function authRoutes(app: App, platform: Platform) {
   app.get(
     '/api/auth/me',
     {
-      config: { allowPendingPasswordChange: true },
+      config: { access: 'signed-in', allowPendingPasswordChange: true },
       schema: { tags: ['auth'], summary: 'Who is signed in: organisation, roles, permissions, scope', response: responses({ 200: Me }) },
     },
     async (req) => service.whoAmI(req.ctx),
@@ -95,7 +98,7 @@ export function authRoutes(app: App, platform: Platform) {
   app.post(
     '/api/auth/password',
     {
-      config: { allowPendingPasswordChange: true, rateLimit: { name: 'password', perAccount: 10, windowSeconds: 600 } },
+      config: { access: 'staff', allowPendingPasswordChange: true, rateLimit: { name: 'password', perAccount: 10, windowSeconds: 600 } },
       schema: {
         tags: ['auth'],
         summary: 'Change one’s own password (other sessions are ended)',
@@ -112,7 +115,7 @@ export function authRoutes(app: App, platform: Platform) {
   app.post(
     '/api/auth/resident/code',
     {
-      config: { rateLimit: { name: 'otp', perIp: 10, windowSeconds: 600 } },
+      config: { access: 'public', rateLimit: { name: 'otp', perIp: 10, windowSeconds: 600 } },
       schema: {
         tags: ['auth'],
         summary: 'Send a one-time sign-in code to a resident’s mobile phone',
@@ -131,7 +134,7 @@ export function authRoutes(app: App, platform: Platform) {
   app.post(
     '/api/auth/resident/login',
     {
-      config: { rateLimit: { name: 'otp-login', perIp: 30, windowSeconds: 600 } },
+      config: { access: 'public', rateLimit: { name: 'otp-login', perIp: 30, windowSeconds: 600 } },
       schema: {
         tags: ['auth'],
         summary: 'Resident sign-in with phone number and one-time code',

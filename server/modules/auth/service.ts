@@ -177,10 +177,16 @@ export async function residentLogin(ctx: Ctx, input: { phone: string; code: stri
   return outcome.result;
 }
 
-export function whoAmI(ctx: Ctx) {
+/**
+ * The signed-in principal. For staff also the names of where they act (`scopePath`, city down): the
+ * region of their scope, or for organisation-bound bodies the region their organisation sits in,
+ * so the console can always show "历下区 · 解放路街道 · 甸柳南社区".
+ */
+export async function whoAmI(ctx: Ctx) {
   const p = ctx.principal;
   if (p.kind === 'resident') return { kind: 'resident' as const, id: p.id, residentId: p.residentId };
   const u = requireUser(ctx);
+  const placeId = u.scope.kind === 'region' ? u.scope.regionId : u.scope.kind === 'org' ? u.orgRegionId : null;
   return {
     kind: 'user' as const,
     id: u.id,
@@ -194,6 +200,7 @@ export function whoAmI(ctx: Ctx) {
     roles: u.roles,
     permissions: [...u.permissions].sort(),
     scope: u.scope,
+    scopePath: placeId ? await store.regionPath(ctx.db, placeId) : [],
     mustChangePassword: u.mustChangePassword,
   };
 }

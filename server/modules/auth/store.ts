@@ -1,4 +1,19 @@
+import { sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
+import type { RegionLevel } from '../../db/schema.ts';
+
+const LEVEL_ORDER: RegionLevel[] = ['city', 'district', 'street', 'community', 'grid'];
+
+/** A region and its ancestors, from the city down (each row carries the ids of its ancestors). */
+export async function regionPath(db: Executor, regionId: string): Promise<{ id: string; level: RegionLevel; name: string }[]> {
+  const rows = await db
+    .selectFrom('region as r')
+    .innerJoin('region as a', (j) => j.on(sql<boolean>`a.id IN (r.city_id, r.district_id, r.street_id, r.community_id, r.grid_id)`))
+    .select(['a.id', 'a.level', 'a.name'])
+    .where('r.id', '=', regionId)
+    .execute();
+  return rows.sort((x, y) => LEVEL_ORDER.indexOf(x.level) - LEVEL_ORDER.indexOf(y.level));
+}
 
 export async function findUserForLogin(db: Executor, username: string) {
   return db

@@ -22,6 +22,7 @@ export function integrationsRoutes(app: App) {
   app.post(
     '/api/integrations/tokens',
     {
+      config: { access: { permission: 'admin.integrations' } },
       schema: {
         tags: ['integrations'],
         summary: 'Create an integration token (the secret is shown once)',
@@ -38,7 +39,7 @@ export function integrationsRoutes(app: App) {
 
   app.get(
     '/api/integrations/tokens',
-    { schema: { tags: ['integrations'], summary: 'Integration tokens (never the secrets)', response: responses({ 200: Type.Array(Token) }) } },
+    { config: { access: { permission: 'admin.integrations' } }, schema: { tags: ['integrations'], summary: 'Integration tokens (never the secrets)', response: responses({ 200: Type.Array(Token) }) } },
     async (req) =>
       (await service.listTokens(req.ctx)).map((t) => ({
         id: t.id,
@@ -55,7 +56,7 @@ export function integrationsRoutes(app: App) {
 
   app.delete(
     '/api/integrations/tokens/:id',
-    { schema: { tags: ['integrations'], summary: 'Revoke an integration token', params: IdParams, response: responses({ 204: Type.Null() }) } },
+    { config: { access: { permission: 'admin.integrations' } }, schema: { tags: ['integrations'], summary: 'Revoke an integration token', params: IdParams, response: responses({ 204: Type.Null() }) } },
     async (req, reply) => {
       await service.revokeToken(req.ctx, req.params.id);
       return reply.code(204).send(null);

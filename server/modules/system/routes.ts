@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../../platform/module.ts';
 import type { Platform } from '../../platform/context.ts';
-import { DateTime, Nullable, responses } from '../../platform/http/schemas.ts';
+import { DateTime, Nullable, responses, Uuid } from '../../platform/http/schemas.ts';
 import * as service from './service.ts';
 
 const AuditRecord = Type.Object({
@@ -31,6 +31,7 @@ export function systemRoutes(app: App, platform: Platform) {
   app.get(
     '/api/health',
     {
+      config: { access: 'public' },
       schema: {
         tags: ['system'],
         summary: 'Liveness and database state',
@@ -51,6 +52,7 @@ export function systemRoutes(app: App, platform: Platform) {
   app.get(
     '/api/audit',
     {
+      config: { access: { permission: 'audit.read' } },
       schema: {
         tags: ['audit'],
         summary: 'Audit records, newest first',
@@ -58,11 +60,11 @@ export function systemRoutes(app: App, platform: Platform) {
           {
             entityType: Type.Optional(Type.String({ maxLength: 64 })),
             entityId: Type.Optional(Type.String({ maxLength: 64 })),
-            actorId: Type.Optional(Type.String({ maxLength: 64 })),
+            actorId: Type.Optional(Uuid),
             action: Type.Optional(Type.String({ maxLength: 64 })),
             from: Type.Optional(DateTime),
             to: Type.Optional(DateTime),
-            beforeSeq: Type.Optional(Type.Integer({ minimum: 1 })),
+            beforeSeq: Type.Optional(Type.Integer({ minimum: 1, maximum: Number.MAX_SAFE_INTEGER })),
             limit: Type.Integer({ minimum: 1, maximum: 500, default: 100 }),
           },
           { additionalProperties: false },
@@ -91,6 +93,7 @@ export function systemRoutes(app: App, platform: Platform) {
   app.post(
     '/api/audit/verify',
     {
+      config: { access: { permission: 'audit.verify' } },
       schema: {
         tags: ['audit'],
         summary: 'Recompute the audit hash chain and report the first broken link',

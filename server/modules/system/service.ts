@@ -11,10 +11,13 @@ export interface Health {
   databaseLatencyMs: number | null;
 }
 
-/** ok when the database answers a trivial query within 2 seconds; degraded otherwise. */
+/**
+ * ok when the database answers a trivial query within 2 seconds and no request is queueing for a
+ * connection; degraded otherwise (a load balancer then sends traffic elsewhere).
+ */
 export async function health(platform: Platform): Promise<Health> {
   const started = Date.now();
-  let ok = true;
+  let ok = platform.dbStats().waiting === 0;
   try {
     await Promise.race([
       sql`SELECT 1`.execute(platform.db),

@@ -14,6 +14,7 @@ const Org = Type.Object({
   regionId: Nullable(Uuid),
   regionName: Nullable(Type.String()),
   regionLevel: Nullable(Type.String()),
+  regionPath: Type.Array(Type.Object({ id: Uuid, level: Type.String(), name: Type.String() }), { description: 'The region and its ancestors, city down' }),
   parentId: Nullable(Uuid),
   deptType: Nullable(Type.String()),
   code: Nullable(Type.String()),
@@ -57,6 +58,7 @@ export function usersRoutes(app: App) {
   app.get(
     '/api/orgs',
     {
+      config: { access: { permission: 'region.read' } },
       schema: {
         tags: ['organisations'],
         summary: 'Organisations within the caller’s scope',
@@ -72,6 +74,7 @@ export function usersRoutes(app: App) {
         regionId: o.region_id,
         regionName: o.region_name,
         regionLevel: o.region_level,
+        regionPath: o.region_path,
         parentId: o.parent_id,
         deptType: o.dept_type,
         code: o.code,
@@ -82,6 +85,7 @@ export function usersRoutes(app: App) {
   app.post(
     '/api/orgs',
     {
+      config: { access: { permission: 'admin.orgs' } },
       schema: {
         tags: ['organisations'],
         summary: 'Create an organisation (department, property company, committee …)',
@@ -102,6 +106,7 @@ export function usersRoutes(app: App) {
   app.get(
     '/api/users',
     {
+      config: { access: { permission: 'admin.users' } },
       schema: {
         tags: ['users'],
         summary: 'Staff accounts of organisations within the caller’s scope',
@@ -114,13 +119,14 @@ export function usersRoutes(app: App) {
 
   app.get(
     '/api/users/:id',
-    { schema: { tags: ['users'], summary: 'One staff account', params: IdParams, response: responses({ 200: User }) } },
+    { config: { access: { permission: 'admin.users' } }, schema: { tags: ['users'], summary: 'One staff account', params: IdParams, response: responses({ 200: User }) } },
     async (req) => presentUser(await service.getUser(req.ctx, req.params.id)),
   );
 
   app.post(
     '/api/users',
     {
+      config: { access: { permission: 'admin.users' } },
       schema: {
         tags: ['users'],
         summary: 'Create a staff account',
@@ -142,6 +148,7 @@ export function usersRoutes(app: App) {
   app.patch(
     '/api/users/:id',
     {
+      config: { access: { permission: 'admin.users' } },
       schema: {
         tags: ['users'],
         summary: 'Change a staff account (name, roles, grid, enabled)',
@@ -161,6 +168,7 @@ export function usersRoutes(app: App) {
   app.post(
     '/api/users/:id/reset-password',
     {
+      config: { access: { permission: 'admin.users' } },
       schema: {
         tags: ['users'],
         summary: 'Administrator password reset: a temporary password, all sessions ended',
@@ -181,19 +189,20 @@ export function usersRoutes(app: App) {
 
   app.get(
     '/api/roles',
-    { schema: { tags: ['users'], summary: 'Roles and their permissions', response: responses({ 200: Type.Array(Role) }) } },
+    { config: { access: { permission: 'admin.users' } }, schema: { tags: ['users'], summary: 'Roles and their permissions', response: responses({ 200: Type.Array(Role) }) } },
     async (req) => (await service.listRoles(req.ctx)).map(presentRole),
   );
 
   app.get(
     '/api/permissions',
-    { schema: { tags: ['users'], summary: 'Every permission a role can hold', response: responses({ 200: Type.Array(Type.String()) }) } },
+    { config: { access: { permission: 'admin.roles' } }, schema: { tags: ['users'], summary: 'Every permission a role can hold', response: responses({ 200: Type.Array(Type.String()) }) } },
     async (req) => service.listPermissions(req.ctx),
   );
 
   app.put(
     '/api/roles/:code',
     {
+      config: { access: { permission: 'admin.roles' } },
       schema: {
         tags: ['users'],
         summary: 'Set what a role may do',

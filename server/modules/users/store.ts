@@ -12,6 +12,13 @@ export async function listOrgs(db: Executor, scope: Scope, filter: { kind?: OrgK
     .selectFrom('org as o')
     .leftJoin('region as rg', 'rg.id', 'o.region_id')
     .select(['o.id', 'o.kind', 'o.name', 'o.region_id', 'rg.name as region_name', 'rg.level as region_level', 'o.parent_id', 'o.dept_type', 'o.code', 'o.active'])
+    // the region and its ancestors, city down, so a client can place the organisation in the jurisdiction tree
+    .select(
+      sql<{ id: string; level: string; name: string }[]>`COALESCE((
+        SELECT json_agg(json_build_object('id', a.id, 'level', a.level, 'name', a.name)
+                        ORDER BY array_position(ARRAY['city', 'district', 'street', 'community', 'grid'], a.level))
+        FROM region a WHERE a.id IN (rg.city_id, rg.district_id, rg.street_id, rg.community_id, rg.grid_id)), '[]'::json)`.as('region_path'),
+    )
     .where((eb) => inScope(eb, scope, orgScope(scope)))
     .orderBy('o.kind')
     .orderBy('o.name');

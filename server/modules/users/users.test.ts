@@ -46,6 +46,17 @@ describe('scope', () => {
     const mine = (await get('/api/orgs', community)).json() as { id: string }[];
     expect(mine.some((o) => ids.has(o.id))).toBe(false);
   });
+
+  it('each organisation carries its place in the jurisdiction, city down to its own region', async () => {
+    const me = (await get('/api/auth/me', community)).json();
+    const orgs = (await get('/api/orgs', community)).json() as { id: string; regionId: string; regionPath: { id: string; level: string; name: string }[] }[];
+    const committee = orgs.find((o) => o.id === me.orgId)!;
+    expect(committee.regionPath.map((r) => r.level)).toEqual(['city', 'district', 'street', 'community']);
+    expect(committee.regionPath.at(-1)!.id).toBe(committee.regionId);
+    expect(committee.regionPath).toEqual(me.scopePath);
+    const platform = (await get('/api/orgs?kind=platform', admin)).json();
+    expect(platform[0].regionPath).toEqual([]);
+  });
 });
 
 describe('creating accounts', () => {
@@ -130,5 +141,19 @@ describe('roles are data', () => {
   it('an unknown permission is refused', async () => {
     const res = await s.request({ method: 'PUT', url: '/api/roles/dept_handler', token: admin, payload: { permissions: ['do.anything'] } });
     expect(res.statusCode).toBe(400);
+  });
+});
+
+describe('stored idempotent answers', () => {
+  it('keep no secret in plain text (the temporary password is replayed, but stored encrypted)', async () => {
+    const me = (await get('/api/auth/me', community)).json();
+    const headers = { 'idempotency-key': 'secret-check-1' };
+    const body = { username: 'grid-zhao', displayName: '赵网格员', orgId: me.orgId, roles: ['grid_worker'] };
+    const first = await s.request({ method: 'POST', url: '/api/users', token: community, payload: body, headers });
+    const temp = first.json().temporaryPassword as string;
+    const rows = await s.platform.db.selectFrom('idempotency_key').select('response').where('key', '=', 'secret-check-1').execute();
+    expect(JSON.stringify(rows)).not.toContain(temp);
+    const replay = await s.request({ method: 'POST', url: '/api/users', token: community, payload: body, headers });
+    expect(replay.json().temporaryPassword).toBe(temp);
   });
 });

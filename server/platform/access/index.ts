@@ -46,3 +46,38 @@ export function scopeOf(ctx: Ctx): Scope {
   if (p.kind === 'system') return { kind: 'all' };
   return NO_SCOPE;
 }
+
+/**
+ * Who may call a route, declared in its options (`config: { access: ... }`):
+ * - 'public': anyone, signed in or not (sign-in, health);
+ * - 'signed-in': any staff user, resident or integration token;
+ * - 'staff' / 'resident': only that kind of principal;
+ * - { permission }: a staff user whose roles hold it, or an integration token with it as a scope.
+ */
+export type RouteAccess = 'public' | 'signed-in' | 'staff' | 'resident' | { permission: string };
+
+export function checkRouteAccess(ctx: Ctx, access: RouteAccess): void {
+  if (access === 'public') return;
+  const p = ctx.principal;
+  if (access === 'signed-in') {
+    if (p.kind === 'anonymous' || p.kind === 'system') throw unauthorized();
+    return;
+  }
+  if (access === 'staff') {
+    requireUser(ctx);
+    return;
+  }
+  if (access === 'resident') {
+    requireResident(ctx);
+    return;
+  }
+  requirePermission(ctx, access.permission);
+}
+
+export function describeAccess(access: RouteAccess): string {
+  if (access === 'public') return 'Access: anyone.';
+  if (access === 'signed-in') return 'Access: any signed-in staff user, resident or integration.';
+  if (access === 'staff') return 'Access: staff users.';
+  if (access === 'resident') return 'Access: signed-in residents.';
+  return `Access: permission \`${access.permission}\`.`;
+}

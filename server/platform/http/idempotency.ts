@@ -51,7 +51,9 @@ export async function idempotent<T>(
     if (!prior) return null;
     if (prior.request_hash !== requestHash) throw unprocessable('IDEMPOTENCY_KEY_REUSED', 'error.idempotency_mismatch');
     reply.code(prior.status_code).header('idempotent-replayed', 'true');
-    return prior.response as T;
+    // stored encrypted: a first answer may hold a secret shown once (a temporary password, a token)
+    const stored = prior.response as { sealed?: string };
+    return JSON.parse(ctx.platform.pii.decrypt(stored.sealed!)) as T;
   };
 
   const earlier = await replay();
@@ -69,7 +71,7 @@ export async function idempotent<T>(
     const r = await create(txCtx);
     await trx
       .updateTable('idempotency_key')
-      .set({ status_code: r.status, response: sql`${JSON.stringify(r.body)}::jsonb` as never })
+      .set({ status_code: r.status, response: sql`${JSON.stringify({ sealed: ctx.platform.pii.encrypt(JSON.stringify(r.body)) })}::jsonb` as never })
       .where('principal', '=', principal)
       .where('key', '=', key)
       .execute();

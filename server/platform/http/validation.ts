@@ -43,3 +43,30 @@ export function fieldErrorsOf(errors: ErrorObject[]): FieldErrors {
   }
   return out;
 }
+
+/**
+ * Text that PostgreSQL cannot store or would silently change: NUL characters (refused by the
+ * database, a 500 if they got that far) and unpaired UTF-16 surrogates (turned into U+FFFD on the
+ * way in). Walks the parsed value without recursion, so a deeply nested body cannot exhaust the stack.
+ */
+const NOT_STORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export function textProblems(value: unknown, root: string): FieldErrors {
+  const out: FieldErrors = {};
+  const stack: [unknown, string][] = [[value, root]];
+  while (stack.length > 0) {
+    const [v, at] = stack.pop()!;
+    if (typeof v === 'string') {
+      if (NOT_STORABLE.test(v)) out[at || '_'] ??= { key: 'validation.text' };
+    } else if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], at ? `${at}.${i}` : String(i)]);
+    } else if (v !== null && typeof v === 'object') {
+      for (const [k, child] of Object.entries(v)) {
+        const path = at ? `${at}.${k}` : k;
+        if (NOT_STORABLE.test(k)) out[path] ??= { key: 'validation.text' };
+        stack.push([child, path]);
+      }
+    }
+  }
+  return out;
+}

@@ -47,6 +47,11 @@ export class PiiCrypto {
     return this.current.id;
   }
 
+  /** Whether a ciphertext made under this key id can be read (the current or a previous secret). */
+  knows(keyId: string): boolean {
+    return this.all.has(keyId);
+  }
+
   encrypt(plain: string): string {
     const iv = randomBytes(12);
     const c = createCipheriv('aes-256-gcm', this.current.enc, iv);

@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { maskPhone } from '../pii/mask.ts';
+import type { OutboundHttp } from '../http/outbound.ts';
 
 /**
  * Text messages to phones (one-time codes, progress notices). A deployment plugs in its carrier's
@@ -31,7 +32,8 @@ export class DevLogSmsSender implements SmsSender {
 
 /**
  * A generic HTTP gateway: POSTs {phone, text} as JSON to LINLI_SMS_WEBHOOK_URL with a bearer key.
- * Most Chinese SMS providers are reached through a small relay of this shape.
+ * Most Chinese SMS providers are reached through a small relay of this shape. The call goes through
+ * the outbound guard (allow-list, no internal addresses, time limit, no redirects elsewhere).
  */
 export class WebhookSmsSender implements SmsSender {
   readonly name = 'webhook';
@@ -39,14 +41,16 @@ export class WebhookSmsSender implements SmsSender {
   constructor(
     private readonly url: string,
     private readonly key: string | null,
+    private readonly outbound: OutboundHttp,
   ) {}
   async send(phone: string, text: string) {
-    const res = await fetch(this.url, {
+    const res = await this.outbound.request(this.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...(this.key ? { authorization: `Bearer ${this.key}` } : {}) },
       body: JSON.stringify({ phone, text }),
-      signal: AbortSignal.timeout(10_000),
+      timeoutMs: 10_000,
+      maxResponseBytes: 64 * 1024,
     });
-    if (!res.ok) throw new Error(`SMS gateway answered ${res.status}`);
+    if (res.status < 200 || res.status >= 300) throw new Error(`SMS gateway answered ${res.status}`);
   }
 }

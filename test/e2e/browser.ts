@@ -1,0 +1,117 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect } from 'vitest';
+import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { startTestServer, type TestServer } from '../support/harness.ts';
+import { DEMO_PASSWORD } from '../../server/demo/load.ts';
+
+export { DEMO_PASSWORD };
+
+/** Debian's Chromium; the tests never download a browser. */
+export const CHROMIUM = process.env.LINLI_CHROMIUM ?? '/usr/bin/chromium';
+const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const SCREENSHOTS = path.resolve(import.meta.dirname, '../../test-results/screenshots');
+
+export interface Browser {
+  server: TestServer;
+  base: string;
+  context: BrowserContext;
+  page: Page;
+  /** uncaught errors in the page: a test ends by checking there were none */
+  pageErrors: string[];
+  /** another signed-out browser profile against the same server (a second person) */
+  newContext(opts?: ContextOptions): Promise<{ context: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+}
+
+interface ContextOptions {
+  locale?: string;
+  viewport?: { width: number; height: number };
+}
+
+/**
+ * The real server on a free local port, on a fresh copy of the demo database, serving the built
+ * console; and Chromium with a fresh profile pointed at it.
+ */
+export async function startBrowser(opts: ContextOptions = {}): Promise<Browser> {
+  const server = await startTestServer({ clock: 'system', web: true, logLevel: 'warn' });
+  await server.app.listen({ port: 0, host: '127.0.0.1' });
+  const address = server.app.server.address();
+  if (!address || typeof address === 'string') throw new Error('server did not listen on a TCP port');
+  const base = `http://127.0.0.1:${address.port}`;
+  const profiles: string[] = [];
+  const contexts: BrowserContext[] = [];
+  const pageErrors: string[] = [];
+
+  const newContext = async (o: ContextOptions = {}) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'linli-chromium-'));
+    profiles.push(dir);
+    const context = await chromium.launchPersistentContext(dir, {
+      executablePath: CHROMIUM,
+      headless: true,
+      args: ARGS,
+      locale: o.locale ?? opts.locale ?? 'zh-CN',
+      viewport: o.viewport ?? opts.viewport ?? { width: 1440, height: 900 },
+      baseURL: base,
+      acceptDownloads: true,
+    });
+    contexts.push(context);
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.setDefaultTimeout(20_000);
+    return { context, page };
+  };
+
+  const first = await newContext();
+  return {
+    server,
+    base,
+    ...first,
+    pageErrors,
+    newContext,
+    async close() {
+      for (const c of contexts) await c.close().catch(() => undefined);
+      for (const d of profiles) rmSync(d, { recursive: true, force: true });
+      await server.close();
+    },
+  };
+}
+
+/** Signs in through the sign-in page and waits for the console (or the password page). */
+export async function signIn(page: Page, username: string, password = DEMO_PASSWORD) {
+  await page.goto('/login');
+  await page.locator('#username').fill(username);
+  await page.locator('#password').fill(password);
+  await page.locator('button[type=submit]').click();
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'));
+}
+
+/** Signs out from the user menu (zh-CN) and waits for the sign-in page. */
+export async function signOut(page: Page) {
+  await page.getByTestId('user-menu').click();
+  await page.getByText('退出登录', { exact: true }).click();
+  await page.waitForURL((u) => u.pathname === '/login');
+}
+
+/** The labels of the side menu's entries, in order. */
+export async function menuLabels(page: Page): Promise<string[]> {
+  const menu = page.getByTestId('side-menu');
+  await menu.waitFor();
+  return (await menu.locator('li[role=menuitem]').allInnerTexts()).map((s) => s.trim());
+}
+
+export async function openScreen(page: Page, label: string) {
+  await page.getByTestId('side-menu').getByText(label, { exact: true }).click();
+  await expect.poll(() => page.locator('h3.page-title').innerText()).toContain(label);
+}
+
+/** A full-page screenshot under test-results/screenshots/<folder>/<name>.png, once the page is quiet. */
+export async function screenshot(page: Page, folder: string, name: string) {
+  const dir = path.join(SCREENSHOTS, folder);
+  mkdirSync(dir, { recursive: true });
+  await page.waitForLoadState('networkidle');
+  // no spinners left (tables loading, lazy screens)
+  await expect.poll(() => page.locator('.ant-spin-spinning').count()).toBe(0);
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true, animations: 'disabled' });
+}

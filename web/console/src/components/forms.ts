@@ -1,0 +1,56 @@
+import { useState } from 'react';
+import type { FormInstance } from 'antd';
+import { App } from 'antd';
+import { ApiError } from '../api/client';
+
+/**
+ * Puts the server's field errors (`error.fields`, already translated) on the form's items. A field the
+ * form does not show ("roles.0" → "roles", or one with no item at all) falls back to its first part,
+ * or to a message at the top. Returns the message that could not be placed on a field, if any.
+ */
+export function applyFieldErrors(form: FormInstance, err: ApiError): string | null {
+  const names = new Set(form.getFieldsError().map((f) => f.name.join('.')));
+  const rest: string[] = [];
+  const placed: { name: string[]; errors: string[] }[] = [];
+  for (const [field, message] of Object.entries(err.fields)) {
+    const name = names.has(field) ? field : field.split('.')[0];
+    if (names.has(name)) placed.push({ name: name.split('.'), errors: [message] });
+    else rest.push(message);
+  }
+  form.setFields(placed);
+  if (placed.length === 0) return err.message;
+  return rest.length ? rest.join('；') : null;
+}
+
+/**
+ * Submitting a form to the API: disables the button while in flight, shows field errors on the
+ * fields and anything else as a message. `run` resolves to true when the submission succeeded.
+ */
+export function useSubmit<V>(form: FormInstance<V>, action: (values: V) => Promise<void>) {
+  const { message } = App.useApp();
+  const [submitting, setSubmitting] = useState(false);
+  const run = async (): Promise<boolean> => {
+    let values: V;
+    try {
+      values = await form.validateFields();
+    } catch {
+      return false;
+    }
+    setSubmitting(true);
+    try {
+      await action(values);
+      return true;
+    } catch (e) {
+      if (e instanceof ApiError) {
+        const left = applyFieldErrors(form, e);
+        if (left) message.error(left);
+      } else {
+        message.error(String(e));
+      }
+      return false;
+    } finally {
+      setSubmitting(false);
+    }
+  };
+  return { submitting, run };
+}
