@@ -29,6 +29,8 @@ export interface Config {
   corsOrigins: string[];
   bodyLimitBytes: number;
   uploadLimitBytes: number;
+  /** largest spreadsheet import (residents, households, buildings); streamed, never held in memory */
+  importLimitBytes: number;
   rateLimitPerMinute: number;
   runJobs: boolean;
   /** hosts Linli may call out to (LINLI_OUTBOUND_ALLOW): host, *.domain, host:port, IP or CIDR */
@@ -75,6 +77,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     corsOrigins: (process.env.LINLI_CORS_ORIGINS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     bodyLimitBytes: int('LINLI_BODY_LIMIT_KB', 256) * 1024,
     uploadLimitBytes: int('LINLI_UPLOAD_LIMIT_MB', 10) * 1024 * 1024,
+    importLimitBytes: int('LINLI_IMPORT_LIMIT_MB', 100) * 1024 * 1024,
     rateLimitPerMinute: int('LINLI_RATE_LIMIT_PER_MINUTE', 600),
     runJobs: bool('LINLI_JOBS', true),
     outboundAllow: (process.env.LINLI_OUTBOUND_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean),

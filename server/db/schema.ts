@@ -33,6 +33,8 @@ export interface RegionTable {
   max_lng: number | null;
   max_lat: number | null;
   households: number | null;
+  /** grids: the grid chief (网格长), added by the registry's migration 0101 */
+  chief_user_id: ColumnType<string | null, string | null | undefined, string | null>;
   sort_order: Generated<number>;
   created_at: CreatedAt;
   updated_at: ColumnType<Date, Date | string | undefined, Date | string>;

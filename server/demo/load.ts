@@ -1,6 +1,8 @@
 import { sql } from 'kysely';
 import type { Transaction } from 'kysely';
 import type { DB } from '../db/index.ts';
+import type { BulkInsert } from '../db/bulk.ts';
+import type { SealMany } from '../platform/pii/crypto.ts';
 import type { GeoJsonGeometry, OrgKind, RegionLevel } from '../db/schema.ts';
 import { systemCtx, type Ctx, type Platform } from '../platform/context.ts';
 import { newId } from '../platform/ids.ts';
@@ -115,7 +117,7 @@ async function insertOrgs(trx: Transaction<DB>, city: SynthCity, refs: DemoRefs)
  * Loads the demo city once: regions with grid polygons, organisations, demo accounts, then each
  * module's part (places, people …). Everything in one transaction; a marker makes later starts skip it.
  */
-export async function loadDemo(platform: Platform, modules: LinliModule[], opts: { seed?: string; residents?: number } = {}): Promise<DemoResult> {
+export async function loadDemo(platform: Platform, modules: LinliModule[], opts: { seed?: string; residents?: number; bulk?: BulkInsert; seal?: SealMany } = {}): Promise<DemoResult> {
   const existing = await platform.db.selectFrom('setting').select('key').where('key', '=', MARKER).executeTakeFirst();
   const city = generateCity({ seed: opts.seed ?? DEMO_SEED, residents: opts.residents ?? 2000 });
   const accounts = demoAccounts(city);
@@ -126,7 +128,7 @@ export async function loadDemo(platform: Platform, modules: LinliModule[], opts:
   await platform.db.transaction().execute(async (trx) => {
     await sql`SET LOCAL statement_timeout = 0`.execute(trx);
     const ctx: Ctx = { ...systemCtx(platform, 'demo'), db: trx };
-    const refs: DemoRefs = { regions: new Map(), orgs: new Map(), users: new Map(), compounds: new Map(), buildings: new Map(), households: new Map(), residents: new Map() };
+    const refs: DemoRefs = { regions: new Map(), orgs: new Map(), users: new Map(), compounds: new Map(), buildings: new Map(), households: new Map(), residents: new Map(), bulk: opts.bulk, seal: opts.seal };
     await insertRegions(trx, city, refs);
     await insertOrgs(trx, city, refs);
     for (const a of accounts) {

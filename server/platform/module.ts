@@ -6,6 +6,8 @@ import type { ScheduledTask } from './jobs/scheduler.ts';
 import type { JobHandler } from './jobs/queue.ts';
 import type { Ctx } from './context.ts';
 import type { SynthCity } from '../demo/synth/types.ts';
+import type { BulkInsert } from '../db/bulk.ts';
+import type { SealMany } from './pii/crypto.ts';
 import type { EncryptedColumn } from './pii/rotate.ts';
 
 /** Database ids of what the demo loader has created so far, by the synthetic city's keys. */
@@ -17,6 +19,10 @@ export interface DemoRefs {
   buildings: Map<string, string>;
   households: Map<string, string>;
   residents: Map<string, string>;
+  /** how to write large row sets (COPY on PostgreSQL from the city generator); modules fall back to batched INSERTs */
+  bulk?: BulkInsert;
+  /** how to encrypt many personal values at once (worker threads in the city generator); default: in this thread */
+  seal?: SealMany;
 }
 
 /** The Fastify instance modules register their routes on (JSON-schema typed through TypeBox). */

@@ -1,8 +1,7 @@
 import type { Executor } from '../../db/index.ts';
-import type { GeoJsonGeometry } from '../../db/schema.ts';
 import type { UserPrincipal, IntegrationPrincipal } from '../../platform/context.ts';
 import { invalid } from '../../platform/errors.ts';
-import { pickRegion } from '../../platform/geo.ts';
+import { gridAt } from '../registry/regions/service.ts';
 import type { CasesConfig, RoutingRule } from './config.ts';
 
 export interface Place {
@@ -56,14 +55,7 @@ export async function resolvePlace(
   }
   if (input.location) {
     const { lng, lat } = input.location;
-    const candidates = await db
-      .selectFrom('region')
-      .select(['id', 'code', 'geometry', ...regionCols])
-      .where('level', '=', 'grid')
-      .where('min_lng', '<=', lng).where('max_lng', '>=', lng)
-      .where('min_lat', '<=', lat).where('max_lat', '>=', lat)
-      .execute();
-    const grid = pickRegion(lng, lat, candidates.map((c) => ({ ...c, geometry: c.geometry as GeoJsonGeometry | null })));
+    const grid = await gridAt(db, lng, lat);
     if (!grid) throw invalid('location', 'cases.outside_area');
     return {
       lng, lat, address, buildingId: null, compoundId: null, propertyCompanyOrgId: null,

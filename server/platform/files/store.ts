@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
+import { Readable, Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * Where uploaded bytes live. Files are stored once per content hash (the same photo uploaded twice is
@@ -10,6 +13,23 @@ import path from 'node:path';
 export interface FileStore {
   put(bytes: Buffer): Promise<{ sha256: string; size: number }>;
   get(sha256: string): Promise<Buffer>;
+  /** stores a stream without holding it in memory (large spreadsheet imports) */
+  putStream(stream: Readable): Promise<{ sha256: string; size: number }>;
+  open(sha256: string): Readable;
+}
+
+/** Passes bytes through while hashing and counting them. */
+function hashing() {
+  const hash = createHash('sha256');
+  let size = 0;
+  const t = new Transform({
+    transform(chunk: Buffer, _enc, cb) {
+      hash.update(chunk);
+      size += chunk.length;
+      cb(null, chunk);
+    },
+  });
+  return { t, done: () => ({ sha256: hash.digest('hex'), size }) };
 }
 
 export class LocalFileStore implements FileStore {
@@ -38,6 +58,26 @@ export class LocalFileStore implements FileStore {
   get(sha256: string) {
     return readFile(this.pathOf(sha256));
   }
+
+  async putStream(stream: Readable) {
+    await mkdir(this.dir, { recursive: true });
+    const tmp = path.join(this.dir, `upload.${process.pid}.${Date.now()}.${Math.random().toString(36).slice(2)}.tmp`);
+    const h = hashing();
+    try {
+      await pipeline(stream, h.t, createWriteStream(tmp));
+      const r = h.done();
+      const target = this.pathOf(r.sha256);
+      await mkdir(path.dirname(target), { recursive: true });
+      await rename(tmp, target);
+      return r;
+    } finally {
+      await rm(tmp, { force: true });
+    }
+  }
+
+  open(sha256: string) {
+    return createReadStream(this.pathOf(sha256));
+  }
 }
 
 /** In memory, for tests. */
@@ -52,6 +92,19 @@ export class MemoryFileStore implements FileStore {
     const b = this.files.get(sha256);
     if (!b) throw Object.assign(new Error('not found'), { code: 'ENOENT' });
     return b;
+  }
+  async putStream(stream: Readable) {
+    const chunks: Buffer[] = [];
+    for await (const c of stream) chunks.push(c as Buffer);
+    return this.put(Buffer.concat(chunks));
+  }
+  open(sha256: string) {
+    const b = this.files.get(sha256);
+    if (!b) throw Object.assign(new Error('not found'), { code: 'ENOENT' });
+    // small chunks, like a file read, so readers see chunk boundaries
+    return Readable.from((function* () {
+      for (let i = 0; i < b.length; i += 16 * 1024) yield b.subarray(i, i + 16 * 1024);
+    })());
   }
 }
 

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, type DecipherGCM } from 'node:crypto';
+import { Transform } from 'node:stream';
 
 /**
  * Encryption at rest and blind indexes for personal data. Keys are derived from the master secret
@@ -13,7 +14,10 @@ interface KeySet {
   enc: Buffer;
   index: Buffer;
   token: Buffer;
+  file: Buffer;
 }
+
+const FILE_MAGIC = Buffer.from('LNLF1');
 
 export function parseSecret(secret: string): Buffer {
   const s = secret.trim();
@@ -25,7 +29,7 @@ export function parseSecret(secret: string): Buffer {
 function derive(master: Buffer): KeySet {
   const k = (info: string) => Buffer.from(hkdfSync('sha256', master, Buffer.alloc(0), `linli:${info}`, 32));
   const enc = k('pii-encryption');
-  return { id: createHash('sha256').update(enc).digest('hex').slice(0, 8), enc, index: k('blind-index'), token: k('token-pepper') };
+  return { id: createHash('sha256').update(enc).digest('hex').slice(0, 8), enc, index: k('blind-index'), token: k('token-pepper'), file: k('file-encryption') };
 }
 
 export class PiiCrypto {
@@ -81,10 +85,82 @@ export class PiiCrypto {
     );
   }
 
+  /**
+   * Encrypts a stream (uploaded spreadsheets full of ID numbers): "LNLF1" ‖ keyId (8) ‖ iv (12) ‖
+   * AES-256-GCM ciphertext ‖ tag (16). Streaming, so a large file never sits in memory.
+   */
+  encryptingStream(): Transform {
+    const iv = randomBytes(12);
+    const c = createCipheriv('aes-256-gcm', this.current.file, iv);
+    let started = false;
+    return new Transform({
+      transform: (chunk: Buffer, _enc, cb) => {
+        const head = started ? [] : [FILE_MAGIC, Buffer.from(this.current.id, 'latin1'), iv];
+        started = true;
+        cb(null, Buffer.concat([...head, c.update(chunk)]));
+      },
+      flush: (cb) => {
+        const head = started ? [] : [FILE_MAGIC, Buffer.from(this.current.id, 'latin1'), iv];
+        cb(null, Buffer.concat([...head, c.final(), c.getAuthTag()]));
+      },
+    });
+  }
+
+  /** The reverse of encryptingStream; fails at the end if the file was altered. */
+  decryptingStream(): Transform {
+    const headLen = FILE_MAGIC.length + 8 + 12;
+    let head = Buffer.alloc(0);
+    let d: DecipherGCM | null = null;
+    // the last 16 bytes are the tag: hold them back until the end
+    let tail = Buffer.alloc(0);
+    const all = this.all;
+    return new Transform({
+      transform(chunk: Buffer, _enc, cb) {
+        try {
+          if (!d) {
+            head = Buffer.concat([head, chunk]);
+            if (head.length < headLen) return cb();
+            if (!head.subarray(0, FILE_MAGIC.length).equals(FILE_MAGIC)) throw new Error('not an encrypted Linli file');
+            const key = all.get(head.subarray(FILE_MAGIC.length, FILE_MAGIC.length + 8).toString('latin1'));
+            if (!key) throw new Error('unreadable file (unknown key)');
+            d = createDecipheriv('aes-256-gcm', key.file, head.subarray(FILE_MAGIC.length + 8, headLen));
+            chunk = head.subarray(headLen);
+          }
+          const data = Buffer.concat([tail, chunk]);
+          tail = data.subarray(Math.max(0, data.length - 16));
+          cb(null, d.update(data.subarray(0, Math.max(0, data.length - 16))));
+        } catch (e) {
+          cb(e as Error);
+        }
+      },
+      flush(cb) {
+        try {
+          if (!d || tail.length !== 16) throw new Error('truncated encrypted file');
+          d.setAuthTag(tail);
+          cb(null, d.final());
+        } catch (e) {
+          cb(e as Error);
+        }
+      },
+    });
+  }
+
   /** Keyed hash of a short one-time code: a stolen table alone cannot be brute-forced offline. */
   otpHash(phoneHash: string, code: string): string {
     return createHmac('sha256', this.current.token).update(`${phoneHash}\u0000${code}`).digest('base64url');
   }
+}
+
+export interface Sealed {
+  enc: string;
+  hash: string;
+}
+
+/** Encrypts and blind-indexes many values for one purpose (bulk loads may run it on worker threads). */
+export type SealMany = (purpose: string, values: string[]) => Promise<Sealed[]>;
+
+export function sealInThread(pii: PiiCrypto): SealMany {
+  return async (purpose, values) => values.map((v) => ({ enc: pii.encrypt(v), hash: pii.blindIndex(purpose, v) }));
 }
 
 /** Session and API tokens are 256-bit random values, so a plain SHA-256 is enough to store them. */

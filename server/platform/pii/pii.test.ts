@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { idCheckChar, maskIdNumber, maskName, maskPhone, parseIdNumber, parsePhone, PiiCrypto } from './index.ts';
 
@@ -72,5 +73,27 @@ describe('encryption and blind indexes', () => {
     expect(a.blindIndex('phone', '13800138000')).toBe(a.blindIndex('phone', '13800138000'));
     expect(a.blindIndex('phone', '13800138000')).not.toBe(a.blindIndex('id', '13800138000'));
     expect(b.blindIndexes('phone', '13800138000')).toContain(a.blindIndex('phone', '13800138000'));
+  });
+});
+
+describe('file encryption', () => {
+  const a = new PiiCrypto('a'.repeat(64));
+  const run = async (input: Buffer[], t: NodeJS.ReadWriteStream) => {
+    const out: Buffer[] = [];
+    for await (const c of Readable.from(input).pipe(t)) out.push(c as Buffer);
+    return Buffer.concat(out);
+  };
+
+  it('round-trips a stream in any chunking, hides the content, and refuses a tampered file', async () => {
+    const plain = Buffer.from('姓名,身份证号\n张三,370102198503151234\n'.repeat(500));
+    const enc = await run([plain.subarray(0, 7), plain.subarray(7, 5000), plain.subarray(5000)], a.encryptingStream());
+    expect(enc.includes(Buffer.from('370102198503151234'))).toBe(false);
+    // decrypt in awkward chunks, including ones shorter than the header and the tag
+    const pieces = [enc.subarray(0, 3), enc.subarray(3, 30), enc.subarray(30, enc.length - 5), enc.subarray(enc.length - 5)];
+    expect((await run(pieces, a.decryptingStream())).equals(plain)).toBe(true);
+    const tampered = Buffer.from(enc);
+    tampered[100] ^= 1;
+    await expect(run([tampered], a.decryptingStream())).rejects.toThrow();
+    expect((await run([Buffer.alloc(0)], a.encryptingStream())).length).toBe(5 + 8 + 12 + 16);
   });
 });

@@ -1,0 +1,154 @@
+// `npm run generate -- --residents N [--seed S] [--force]`: fills the configured database (PGlite in
+// LINLI_DATA_DIR, or DATABASE_URL) with a synthetic city for tests and benchmarks. The demo city is
+// its small case (2,000 residents, seed "linli-demo"). See docs/registry.md for measured speeds.
+import { availableParallelism } from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { Kysely, PostgresDialect, sql } from 'kysely';
+import pg from 'pg';
+import { loadConfig } from '../server/config.ts';
+import { openDatabase, type Database, type DB } from '../server/db/index.ts';
+import { copyInto, type BulkInsert } from '../server/db/bulk.ts';
+import { migrate } from '../server/db/migrate.ts';
+import { DataDirLockedError, lockDataDir } from '../server/db/lock.ts';
+import { typeParsers } from '../server/db/types.ts';
+import { createLogger, createPlatform, resolveSecret } from '../server/platform/index.ts';
+import { SealPool } from './lib/seal-pool.ts';
+import { loadDemo, DEMO_SEED } from '../server/demo/load.ts';
+import { planCity } from '../server/demo/synth/index.ts';
+import { ensurePartitions } from '../server/modules/system/service.ts';
+import { modules } from '../server/modules/index.ts';
+
+/** What a generation run is asked for. Later options (cases, years …) join here. */
+export interface GenerateOptions {
+  residents: number;
+  seed: string;
+  force: boolean;
+}
+
+const USAGE = 'usage: npm run generate -- --residents N [--seed S] [--force]';
+
+function options(argv: string[]): GenerateOptions {
+  const { values } = parseArgs({
+    args: argv,
+    options: { residents: { type: 'string' }, seed: { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    strict: true,
+  });
+  if (values.help) {
+    console.log(USAGE);
+    process.exit(0);
+  }
+  const residents = Number(values.residents ?? 2000);
+  if (!Number.isInteger(residents) || residents < 0 || residents > 50_000_000) throw new Error(`--residents must be a whole number from 0 to 50,000,000\n${USAGE}`);
+  return { residents, seed: values.seed ?? DEMO_SEED, force: values.force };
+}
+
+/**
+ * One PostgreSQL connection for the whole run: the city is written in one transaction, and COPY
+ * must run on the connection that holds it. Kysely gets a "pool" that always hands out this client.
+ */
+async function singleConnection(url: string): Promise<{ database: Database; client: pg.Client }> {
+  for (const [oid, parse] of Object.entries(typeParsers)) pg.types.setTypeParser(Number(oid), parse);
+  const client = new pg.Client({ connectionString: url, application_name: 'linli-generate' });
+  await client.connect();
+  await client.query(`SET TIME ZONE 'Asia/Shanghai'`);
+  const pool = { connect: async () => Object.assign(client, { release: () => undefined }), end: async () => undefined };
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
+  const database: Database = {
+    engine: 'postgres',
+    db,
+    onNotify: () => () => undefined,
+    poolStats: () => ({ total: 1, idle: 0, waiting: 0 }),
+    dump: () => Promise.reject(new Error('not available')),
+    close: async () => {
+      await db.destroy();
+      await client.end();
+    },
+  };
+  return { database, client };
+}
+
+/** Tables a city fills with many rows: their secondary indexes are built once, after the load. */
+const BULK_TABLES = ['unit', 'household', 'resident', 'household_member', 'resident_tag'];
+
+/**
+ * Drops the secondary indexes of the bulk tables (not those behind primary keys and constraints)
+ * and returns how to build them again. Building an index once over a million rows is far cheaper
+ * than keeping it up to date row by row during COPY.
+ */
+async function deferIndexes(database: Database): Promise<() => Promise<void>> {
+  const rows = await sql<{ name: string; def: string }>`
+    SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
+    WHERE i.schemaname = current_schema() AND i.tablename IN (${sql.join(BULK_TABLES)})
+      AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)`.execute(database.db);
+  for (const r of rows.rows) await sql`DROP INDEX ${sql.ref(r.name)}`.execute(database.db);
+  return async () => {
+    for (const r of rows.rows) await sql.raw(r.def).execute(database.db);
+    await sql`ANALYZE`.execute(database.db);
+  };
+}
+
+/** Everything a previous city left behind: the tree, organisations, accounts, and all that hangs off them. */
+async function clearCity(database: Database) {
+  await sql`TRUNCATE region, org, app_user, resident_account, idempotency_key, otp_code, job RESTART IDENTITY CASCADE`.execute(database.db);
+  await sql`DELETE FROM setting WHERE key = 'demo.loaded'`.execute(database.db);
+}
+
+async function main() {
+  const opts = options(process.argv.slice(2));
+  const config = loadConfig({ logLevel: process.env.LINLI_LOG_LEVEL ?? 'warn' });
+  if (config.mode === 'production') throw new Error('the generator writes demo accounts with a known password; it refuses to run in production mode');
+  const plan = planCity({ residents: opts.residents });
+  let release = () => {};
+  let database: Database;
+  let bulk: BulkInsert | undefined;
+  if (config.databaseUrl) {
+    const single = await singleConnection(config.databaseUrl);
+    database = single.database;
+    bulk = copyInto(single.client);
+  } else {
+    try {
+      release = lockDataDir(config.dataDir);
+    } catch (e) {
+      if (e instanceof DataDirLockedError) throw new Error(`${e.message} (stop the server first)`);
+      throw e;
+    }
+    database = await openDatabase({ databaseUrl: null, dataDir: path.join(config.dataDir, 'pgdata'), timeZone: config.timeZone, statementTimeoutMs: 0, poolMax: 1, queueMax: 100 });
+  }
+  try {
+    await migrate(database.db);
+    const existing = await database.db.selectFrom('region').select('id').limit(1).executeTakeFirst();
+    if (existing) {
+      if (!opts.force) throw new Error('this database already holds a city; pass --force to replace it (everything that hangs off the old city is deleted)');
+      await clearCity(database);
+    }
+    const platform = createPlatform(config, database, createLogger(config));
+    await ensurePartitions(platform);
+    console.log(`generating: seed "${opts.seed}", ${opts.residents.toLocaleString('en')} residents, ${plan.districts} districts × ${plan.streetsPerDistrict} streets × ${plan.communitiesPerStreet} communities × ${plan.gridsPerCommunity} grids, on ${database.engine}`);
+    const started = performance.now();
+    // one sealing thread per core beyond the first (the main thread generates rows and feeds COPY)
+    const pool = new SealPool(resolveSecret(config, platform.log), config.previousSecrets, Math.max(1, availableParallelism() - 1));
+    // on the server the indexes are rebuilt after the load; the embedded engine keeps them (smaller cities)
+    const restoreIndexes = database.engine === 'postgres' ? await deferIndexes(database) : async () => undefined;
+    const result = await loadDemo(platform, modules, { seed: opts.seed, residents: opts.residents, bulk, seal: pool.seal }).finally(async () => {
+      await pool.close();
+      const t = performance.now();
+      await restoreIndexes();
+      if (database.engine === 'postgres') console.log(`indexes built in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const count = async (t: 'region' | 'compound' | 'building' | 'household' | 'resident' | 'resident_tag') => Number((await database.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+    const rows = { regions: await count('region'), compounds: await count('compound'), buildings: await count('building'), households: await count('household'), residents: await count('resident'), careTags: await count('resident_tag') };
+    const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+    console.log(JSON.stringify(rows));
+    console.log(`done in ${seconds.toFixed(1)} s: ${Math.round(result.residents / seconds).toLocaleString('en')} residents/s, peak RSS ${rssMb} MB`);
+  } finally {
+    await database.close();
+    release();
+  }
+}
+
+main().catch((e: Error) => {
+  console.error(e.message);
+  process.exit(1);
+});
