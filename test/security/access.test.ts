@@ -77,7 +77,7 @@ describe('object-level authorisation (API1)', () => {
       for (const p of pathParams(r.url)) expect(params[p], `fixture gives :${p}`).toBeTruthy();
       const url = fillPath(r.url, params);
       const body = bodyFor(r, fixture.body?.[r.method]);
-      for (const c of OUTSIDERS.filter((o) => o !== owner)) {
+      for (const c of OUTSIDERS.filter((o) => o !== owner && !(r.method === 'GET' && fixture.visibleTo?.includes(o)))) {
         const res = await call(c, r, url, body);
         const context = `${routeKey(r)} as ${c}: ${res.statusCode} ${res.body}`;
         // not found when they may use the route at all (they must not learn that it exists), else forbidden

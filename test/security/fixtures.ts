@@ -31,6 +31,8 @@ export interface Fixture {
   owner?: Caller;
   /** makes (or finds) the object; returns the path parameters that name it */
   create(f: FixtureEnv): Promise<Record<string, string>>;
+  /** callers outside the owner's organisation who may reach the object by design (district departments see the district's places) */
+  visibleTo?: Caller[];
   /** a body the owner's request is accepted with, per method (default: no body) */
   body?: Partial<Record<string, unknown>>;
 }

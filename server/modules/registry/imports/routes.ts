@@ -55,7 +55,7 @@ export function importRoutes(app: App, platform: Platform) {
 
   app.post(
     '/api/imports',
-    {
+    { config: { access: 'staff' },
       schema: {
         tags,
         summary: 'Upload a spreadsheet (xlsx or csv, UTF-8 or GBK) as multipart field "file": validation report, nothing imported yet',
@@ -79,17 +79,17 @@ export function importRoutes(app: App, platform: Platform) {
 
   app.get(
     '/api/imports',
-    { schema: { tags, summary: 'Recent imports in scope', response: responses({ 200: Type.Array(Type.Omit(Report, ['problems', 'problemsTruncated'])) }) } },
+    { config: { access: 'staff' }, schema: { tags, summary: 'Recent imports in scope', response: responses({ 200: Type.Array(Type.Omit(Report, ['problems', 'problemsTruncated'])) }) } },
     async (req) => (await service.listImports(req.ctx)).map(presentJob),
   );
 
-  app.get('/api/imports/:id', { schema: { tags, summary: 'An import’s report', params: IdParams, response: responses({ 200: Report }) } }, async (req) =>
+  app.get('/api/imports/:id', { config: { access: 'staff' }, schema: { tags, summary: 'An import’s report', params: IdParams, response: responses({ 200: Report }) } }, async (req) =>
     presentReport(await service.getImport(req.ctx, req.params.id)),
   );
 
   app.get(
     '/api/imports/:id/problems',
-    {
+    { config: { access: 'staff' },
       schema: {
         tags,
         summary: 'Every problem of an import, paged',
@@ -103,7 +103,7 @@ export function importRoutes(app: App, platform: Platform) {
 
   app.post(
     '/api/imports/:id/confirm',
-    {
+    { config: { access: 'staff' },
       schema: {
         tags,
         summary: 'Import the valid rows in one transaction (409 if already confirmed or failed)',
@@ -119,7 +119,7 @@ export function importRoutes(app: App, platform: Platform) {
 
   app.get(
     '/api/imports/templates/:kind.xlsx',
-    { schema: { tags, summary: 'The import template with its column guide', params: Type.Object({ kind: Kind }, { additionalProperties: false }) } },
+    { config: { access: 'staff' }, schema: { tags, summary: 'The import template with its column guide', params: Type.Object({ kind: Kind }, { additionalProperties: false }) } },
     async (req, reply) => {
       const kind = (req.params as { kind: ImportKind }).kind;
       if (req.ctx.principal.kind !== 'user') throw new AppError(401, 'UNAUTHORIZED', 'error.unauthorized');
@@ -133,7 +133,7 @@ export function importRoutes(app: App, platform: Platform) {
 
   app.get(
     '/api/exports/residents.xlsx',
-    {
+    { config: { access: { permission: 'resident.export' } },
       schema: {
         tags,
         summary: 'Export the filtered resident list as xlsx (masked unless the exporter holds resident.export_unmasked; audited)',

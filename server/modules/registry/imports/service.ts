@@ -1,3 +1,4 @@
+import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 import { sql } from 'kysely';
 import { audit } from '../../../platform/audit/index.ts';
@@ -120,9 +121,9 @@ export async function createImport(ctx: Ctx, kind: ImportKind, upload: { stream:
   requirePermission(ctx, permissionFor(kind));
   const user = requireUser(ctx);
   // uploads are full of ID numbers: stored encrypted, never in plain text
-  const encrypted = upload.stream.pipe(ctx.platform.pii.encryptingStream());
-  upload.stream.on('error', (e) => encrypted.destroy(e));
-  const stored = await ctx.platform.files.putStream(encrypted);
+  // pipeline, not pipe: an upload that broke before we got it (a truncated form) fails here instead of hanging
+  const encrypted = ctx.platform.pii.encryptingStream();
+  const [stored] = await Promise.all([ctx.platform.files.putStream(encrypted), pipeline(upload.stream, encrypted)]);
   if (upload.truncated()) throw new AppError(413, 'PAYLOAD_TOO_LARGE', 'error.file_too_large', { mb: Math.round(ctx.platform.config.importLimitBytes / 1024 / 1024) });
   const head = await firstBytes(openUpload(ctx, stored.sha256));
   const format = sniffFormat(head);

@@ -149,7 +149,7 @@ export function placeRoutes(app: App) {
 
   app.get(
     '/api/compounds',
-    {
+    { config: { access: { permission: 'region.read' } },
       schema: {
         tags,
         summary: 'Compounds (小区) in scope; property companies and owners’ committees see the compounds they serve',
@@ -159,17 +159,17 @@ export function placeRoutes(app: App) {
     },
     async (req) => (await service.listCompounds(req.ctx, req.query)).map(presentCompound),
   );
-  app.get('/api/compounds/:id', { schema: { tags, summary: 'One compound', params: IdParams, response: responses({ 200: Compound }) } }, async (req) =>
+  app.get('/api/compounds/:id', { config: { access: { permission: 'region.read' } }, schema: { tags, summary: 'One compound', params: IdParams, response: responses({ 200: Compound }) } }, async (req) =>
     presentCompound(await service.getCompound(req.ctx, req.params.id)),
   );
   app.post(
     '/api/compounds',
-    { schema: { tags, summary: 'Create a compound in a community', body: Body({ communityId: Uuid, ...compoundFields }), response: responses({ 201: Created }) } },
+    { config: { access: { permission: 'place.write' } }, schema: { tags, summary: 'Create a compound in a community', body: Body({ communityId: Uuid, ...compoundFields }), response: responses({ 201: Created }) } },
     (req, reply) => idempotent(req, reply, async (ctx) => ({ status: 201, body: await service.createCompound(ctx, req.body) })),
   );
   app.patch(
     '/api/compounds/:id',
-    { schema: { tags, summary: 'Change a compound', params: IdParams, body: Body(optional(compoundFields)), response: responses({ 200: Compound }) } },
+    { config: { access: { permission: 'place.write' } }, schema: { tags, summary: 'Change a compound', params: IdParams, body: Body(optional(compoundFields)), response: responses({ 200: Compound }) } },
     async (req) => presentCompound(await service.updateCompound(req.ctx, req.params.id, req.body)),
   );
 
@@ -184,7 +184,7 @@ export function placeRoutes(app: App) {
   };
   app.get(
     '/api/buildings',
-    {
+    { config: { access: { permission: 'region.read' } },
       schema: {
         tags,
         summary: 'Buildings (楼栋) in scope, with household counts',
@@ -194,12 +194,12 @@ export function placeRoutes(app: App) {
     },
     async (req) => (await service.listBuildings(req.ctx, req.query)).map(presentBuilding),
   );
-  app.get('/api/buildings/:id', { schema: { tags, summary: 'One building with its units', params: IdParams, response: responses({ 200: Building }) } }, async (req) =>
+  app.get('/api/buildings/:id', { config: { access: { permission: 'region.read' } }, schema: { tags, summary: 'One building with its units', params: IdParams, response: responses({ 200: Building }) } }, async (req) =>
     presentBuilding(await service.getBuilding(req.ctx, req.params.id)),
   );
   app.post(
     '/api/buildings',
-    {
+    { config: { access: { permission: 'place.write' } },
       schema: {
         tags,
         summary: 'Create a building in a compound (or loose in a community) and one grid of that community',
@@ -211,7 +211,7 @@ export function placeRoutes(app: App) {
   );
   app.patch(
     '/api/buildings/:id',
-    {
+    { config: { access: { permission: 'place.write' } },
       schema: {
         tags,
         summary: 'Change a building; moving it to another grid moves its households and residents with it',
@@ -225,7 +225,7 @@ export function placeRoutes(app: App) {
 
   app.get(
     '/api/households',
-    {
+    { config: { access: { permission: 'region.read' } },
       schema: {
         tags,
         summary: 'Households (户) of a building, unit, grid or compound',
@@ -240,7 +240,7 @@ export function placeRoutes(app: App) {
   );
   app.get(
     '/api/households/:id',
-    { schema: { tags, summary: 'One household with its members and their history', params: IdParams, response: responses({ 200: Household }) } },
+    { config: { access: { permission: 'region.read' } }, schema: { tags, summary: 'One household with its members and their history', params: IdParams, response: responses({ 200: Household }) } },
     async (req) => presentHousehold(await service.getHousehold(req.ctx, req.params.id)),
   );
   const householdFields = {
@@ -249,7 +249,7 @@ export function placeRoutes(app: App) {
   };
   app.post(
     '/api/households',
-    {
+    { config: { access: { permission: 'place.write' } },
       schema: {
         tags,
         summary: 'Create a household; the same flat typed another way ("3栋2-501") is refused as existing (409)',
@@ -261,7 +261,7 @@ export function placeRoutes(app: App) {
   );
   app.patch(
     '/api/households/:id',
-    { schema: { tags, summary: 'Change a household’s floor, area or occupancy', params: IdParams, body: Body({ ...householdFields, occupancy: Type.Optional(Occupancy) }), response: responses({ 200: Household }) } },
+    { config: { access: { permission: 'place.write' } }, schema: { tags, summary: 'Change a household’s floor, area or occupancy', params: IdParams, body: Body({ ...householdFields, occupancy: Type.Optional(Occupancy) }), response: responses({ 200: Household }) } },
     async (req) => presentHousehold(await service.updateHousehold(req.ctx, req.params.id, req.body)),
   );
 }

@@ -7,7 +7,7 @@ import * as service from './service.ts';
 const Level = Type.Union(['city', 'district', 'street', 'community', 'grid'].map((l) => Type.Literal(l)));
 const Geometry = Type.Object(
   { type: Type.Union([Type.Literal('Polygon'), Type.Literal('MultiPolygon')]), coordinates: Type.Array(Type.Any()) },
-  { description: 'GeoJSON Polygon or MultiPolygon, [lng, lat] positions, closed rings' },
+  { additionalProperties: false, description: 'GeoJSON Polygon or MultiPolygon, [lng, lat] positions, closed rings' },
 );
 const Ref = Type.Object({ id: Uuid, code: Type.String(), name: Type.String() });
 const BBox = Nullable(Type.Array(Type.Number(), { minItems: 4, maxItems: 4, description: '[minLng, minLat, maxLng, maxLat]' }));
@@ -60,7 +60,7 @@ const GridRef = Type.Object({ id: Uuid, code: Type.String(), name: Type.String()
 export function regionRoutes(app: App) {
   app.get(
     '/api/regions',
-    {
+    { config: { access: { permission: 'region.read' } },
       schema: {
         tags: ['registry'],
         summary: 'The jurisdiction tree: the caller’s subtree and its ancestors (flat list with parentId)',
@@ -77,7 +77,7 @@ export function regionRoutes(app: App) {
 
   app.get(
     '/api/regions/:id',
-    { schema: { tags: ['registry'], summary: 'One region with its polygon, registry counts and grid staff', params: IdParams, response: responses({ 200: RegionDetail }) } },
+    { config: { access: { permission: 'region.read' } }, schema: { tags: ['registry'], summary: 'One region with its polygon, registry counts and grid staff', params: IdParams, response: responses({ 200: RegionDetail }) } },
     async (req) => presentDetail(await service.getRegion(req.ctx, req.params.id)),
   );
 
@@ -90,7 +90,7 @@ export function regionRoutes(app: App) {
 
   app.post(
     '/api/regions',
-    {
+    { config: { access: { permission: 'region.write' } },
       schema: {
         tags: ['registry'],
         summary: 'Create a district, street, community or grid under a parent in scope',
@@ -105,7 +105,7 @@ export function regionRoutes(app: App) {
 
   app.patch(
     '/api/regions/:id',
-    {
+    { config: { access: { permission: 'region.write' } },
       schema: {
         tags: ['registry'],
         summary: 'Change a region’s name, polygon, entered household count or grid chief (网格长)',
@@ -119,7 +119,7 @@ export function regionRoutes(app: App) {
 
   app.get(
     '/api/grids/locate',
-    {
+    { config: { access: 'signed-in' },
       schema: {
         tags: ['registry'],
         summary: 'The grid holding a point, with its community, street and district (404 outside every grid)',
@@ -133,7 +133,7 @@ export function regionRoutes(app: App) {
 
   app.get(
     '/api/grids/warnings',
-    {
+    { config: { access: { permission: 'region.read' } },
       schema: {
         tags: ['registry'],
         summary: 'Grids of a community above the household norm, overlapping polygons, gaps, area outside the community',
@@ -157,12 +157,12 @@ export function regionRoutes(app: App) {
   const Settings = Type.Object({ householdNorm: Type.Integer({ minimum: 1, maximum: 100000, description: 'households above which a grid is flagged (default 300)' }) });
   app.get(
     '/api/registry/settings',
-    { schema: { tags: ['registry'], summary: 'Registry settings (the grid household norm)', response: responses({ 200: Settings }) } },
+    { config: { access: { permission: 'region.read' } }, schema: { tags: ['registry'], summary: 'Registry settings (the grid household norm)', response: responses({ 200: Settings }) } },
     async (req) => service.getSettings(req.ctx),
   );
   app.put(
     '/api/registry/settings',
-    { schema: { tags: ['registry'], summary: 'Change the registry settings (platform administrators)', body: Body({ householdNorm: Settings.properties.householdNorm }), response: responses({ 200: Settings }) } },
+    { config: { access: { permission: 'region.write' } }, schema: { tags: ['registry'], summary: 'Change the registry settings (platform administrators)', body: Body({ householdNorm: Settings.properties.householdNorm }), response: responses({ 200: Settings }) } },
     async (req) => service.putSettings(req.ctx, req.body),
   );
 }

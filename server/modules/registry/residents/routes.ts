@@ -104,7 +104,7 @@ export function residentRoutes(app: App) {
 
   app.get(
     '/api/residents',
-    {
+    { config: { access: { permission: 'resident.read' } },
       schema: {
         tags,
         summary: 'Search residents within the caller’s jurisdiction (ID numbers and phones masked)',
@@ -123,7 +123,7 @@ export function residentRoutes(app: App) {
 
   app.post(
     '/api/residents',
-    {
+    { config: { access: { permission: 'resident.write' } },
       schema: {
         tags,
         summary: 'Register a resident; the smallest body is {name, idNumber, phone?} (a newcomer not yet housed, placed in the caller’s community)',
@@ -156,13 +156,13 @@ export function residentRoutes(app: App) {
 
   app.get(
     '/api/residents/:id',
-    { schema: { tags, summary: 'One resident (masked) with household, tag and change history', params: IdParams, response: responses({ 200: ResidentDetail }) } },
+    { config: { access: { permission: 'resident.read' } }, schema: { tags, summary: 'One resident (masked) with household, tag and change history', params: IdParams, response: responses({ 200: ResidentDetail }) } },
     async (req) => presentDetail(req.ctx, await service.getResident(req.ctx, req.params.id)),
   );
 
   app.patch(
     '/api/residents/:id',
-    {
+    { config: { access: { permission: 'resident.write' } },
       schema: {
         tags,
         summary: 'Change a resident’s own fields (each change is kept: old → new, numbers masked)',
@@ -184,7 +184,7 @@ export function residentRoutes(app: App) {
 
   app.post(
     '/api/residents/:id/reveal',
-    {
+    { config: { access: { permission: 'resident.reveal' } },
       schema: {
         tags,
         summary: 'The full ID number and phone (permission resident.reveal; every call is audited)',
@@ -200,7 +200,7 @@ export function residentRoutes(app: App) {
 
   app.post(
     '/api/residents/:id/move',
-    {
+    { config: { access: { permission: 'resident.write' } },
       schema: {
         tags,
         summary: 'Move in (householdId), change relation (same household, new relation) or move out (householdId null)',
@@ -221,13 +221,13 @@ export function residentRoutes(app: App) {
 
   app.post(
     '/api/residents/:id/tags',
-    { schema: { tags, summary: 'Add a care tag (重点人群) from a date', params: IdParams, body: TagInput, response: responses({ 201: Type.Object({ id: Uuid }) }) } },
+    { config: { access: { permission: 'resident.write' } }, schema: { tags, summary: 'Add a care tag (重点人群) from a date', params: IdParams, body: TagInput, response: responses({ 201: Type.Object({ id: Uuid }) }) } },
     (req, reply) => idempotent(req, reply, async (ctx) => ({ status: 201, body: await service.addTag(ctx, req.params.id, req.body) })),
   );
 
   app.post(
     '/api/residents/:id/tags/:tagId/end',
-    {
+    { config: { access: { permission: 'resident.write' } },
       schema: {
         tags,
         summary: 'End a care tag on a date (kept in the history)',
@@ -249,7 +249,7 @@ export function residentRoutes(app: App) {
   });
   app.get(
     '/api/residents/:id/visits',
-    { schema: { tags, summary: 'Visits (走访) to a resident, newest first', params: IdParams, response: responses({ 200: Type.Array(Visit) }) } },
+    { config: { access: { permission: 'resident.read' } }, schema: { tags, summary: 'Visits (走访) to a resident, newest first', params: IdParams, response: responses({ 200: Type.Array(Visit) }) } },
     async (req) =>
       (await service.listVisits(req.ctx, req.params.id)).map((v) => ({
         id: v.id,
@@ -262,7 +262,7 @@ export function residentRoutes(app: App) {
   );
   app.post(
     '/api/residents/:id/visits',
-    {
+    { config: { access: { permission: 'visit.write' } },
       schema: {
         tags,
         summary: 'Record a visit (grid workers, community staff)',
@@ -280,7 +280,7 @@ export function residentRoutes(app: App) {
   );
   app.get(
     '/api/visits/due',
-    {
+    { config: { access: { permission: 'resident.read' } },
       schema: {
         tags,
         summary: 'Residents whose last visit asked for another one by a day (default today)',
@@ -300,7 +300,7 @@ export function residentRoutes(app: App) {
 
   app.get(
     '/api/care-tags',
-    {
+    { config: { access: { permission: 'resident.read' } },
       schema: {
         tags,
         summary: 'Care tags (重点人群) a resident can carry',
@@ -312,7 +312,7 @@ export function residentRoutes(app: App) {
 
   app.post(
     '/api/residents/:id/link-account',
-    {
+    { config: { access: { permission: 'resident.write' } },
       schema: {
         tags,
         summary: 'Link a resident sign-in account (by its phone) to this record after verifying the person',
@@ -326,7 +326,7 @@ export function residentRoutes(app: App) {
   );
   app.delete(
     '/api/residents/:id/link-account',
-    { schema: { tags, summary: 'Unlink the resident account from this record', params: IdParams, response: responses({ 204: Type.Null() }) } },
+    { config: { access: { permission: 'resident.write' } }, schema: { tags, summary: 'Unlink the resident account from this record', params: IdParams, response: responses({ 204: Type.Null() }) } },
     async (req, reply) => {
       await service.unlinkAccount(req.ctx, req.params.id);
       reply.code(204);
