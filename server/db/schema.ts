@@ -192,6 +192,8 @@ export interface AuditSealStateTable {
   xid_watermark: string;
   last_pos: number;
   last_hash: string;
+  /** audit records before this instant were dropped by retention (their seals remain) */
+  retained_from: Timestamp | null;
 }
 
 export interface ScheduledTaskTable {
