@@ -1,6 +1,11 @@
 -- Dispatch, part 2: what was suggested for each case (category and handler) and what the dispatcher
 -- decided, and hot spots (the same problem reported again and again at one place).
 
+-- Who decided is recorded like a case event's actor: an id without a foreign key (the audit log has
+-- the full record; an organisation may act through a staff member without an account of their own,
+-- as the demo city's history does). The classifier's examples follow the same rule.
+ALTER TABLE classifier_example DROP CONSTRAINT classifier_example_created_by_fkey;
+
 -- One row per case, written at intake when a model was in use. The region ids place the row in the
 -- jurisdiction (scope, dashboard by region). No foreign key to cases: the table belongs to another
 -- module, and the row is history that outlives an archived case.
@@ -24,11 +29,11 @@ CREATE TABLE dispatch_suggestion (
   category_final text,
   category_outcome text CHECK (category_outcome IN ('accepted', 'corrected')),
   category_decided_at timestamptz,
-  category_decided_by uuid REFERENCES app_user (id),
+  category_decided_by uuid,
   handler_final uuid REFERENCES org (id),
   handler_outcome text CHECK (handler_outcome IN ('accepted', 'corrected')),
   handler_decided_at timestamptz,
-  handler_decided_by uuid REFERENCES app_user (id),
+  handler_decided_by uuid,
   CHECK ((category_outcome IS NULL) = (category_decided_at IS NULL)),
   CHECK ((handler_outcome IS NULL) = (handler_decided_at IS NULL))
 );
@@ -55,7 +60,7 @@ CREATE TABLE hot_spot (
   last_reported_at timestamptz NOT NULL,
   raised_at timestamptz NOT NULL,
   acknowledged_at timestamptz,
-  acknowledged_by uuid REFERENCES app_user (id),
+  acknowledged_by uuid,
   acknowledge_note text,
   CHECK ((status = 'acknowledged') = (acknowledged_at IS NOT NULL))
 );

@@ -41,14 +41,15 @@ export async function detectHotSpots(db: Executor, ctx: Ctx, cfg: CasesConfig, r
       .select((eb) => eb.fn.max('acknowledged_at').as('at'))
       .where('place_kind', '=', kind).where('place_id', '=', placeId).where('category', '=', row.category_top)
       .executeTakeFirst();
-    let since = new Date(now.getTime() - h.windowDays * 86_400_000);
-    if (lastAck?.at && new Date(lastAck.at) > since) since = new Date(lastAck.at);
+    const windowStart = new Date(now.getTime() - h.windowDays * 86_400_000);
+    // what was reported by the time of an acknowledgement was seen by whoever acknowledged it
+    const ackAt = lastAck?.at && new Date(lastAck.at) >= windowStart ? new Date(lastAck.at) : null;
     const cases = await db
       .selectFrom('cases')
       .select(['id', 'reported_at'])
       .where(COLUMN[kind], '=', placeId)
       .where('category_top', '=', row.category_top)
-      .where('reported_at', '>=', since)
+      .where('reported_at', ackAt ? '>' : '>=', ackAt ?? windowStart)
       .where('status', '<>', 'rejected')
       .orderBy('reported_at')
       .limit(MAX_LINKED)

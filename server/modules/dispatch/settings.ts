@@ -27,7 +27,7 @@ export const SETTINGS_KEY = 'dispatch.settings';
 // five noise complaints about one place in a week is the issue's own example; a grid (200–300
 // households) sees more reports, so it needs more before the same category there is unusual
 export const DEFAULT_SETTINGS: DispatchSettings = {
-  duplicates: { distanceMeters: 300, windowHours: 72, minScore: 0.3 },
+  duplicates: { distanceMeters: 300, windowHours: 72, minScore: 0.2 },
   hotSpots: { windowDays: 7, buildingThreshold: 5, gridThreshold: 8 },
 };
 

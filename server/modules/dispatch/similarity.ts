@@ -22,7 +22,8 @@ export function textVector(text: string, idf?: (feature: string) => number | und
   const counts = new Map<string, number>();
   for (const o of featurise(text).occurrences) {
     const body = o.feature.slice(2);
-    if (o.feature.startsWith('c:') && body.length === 1 && NOT_TERMS.has(body)) continue;
+    // particles and pronouns (的, 了, 我们 …) and runs of them say nothing about the problem
+    if (NOT_TERMS.has(body) || [...body].every((ch) => NOT_TERMS.has(ch))) continue;
     counts.set(o.feature, (counts.get(o.feature) ?? 0) + 1);
   }
   const v: TextVector = new Map();
