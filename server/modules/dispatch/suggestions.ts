@@ -109,41 +109,34 @@ export async function recordSuggestion(db: Executor, ctx: Ctx, cfg: CasesConfig,
     .execute();
 }
 
-type Outcome = 'accepted' | 'corrected';
 const userOf = (ctx: Ctx) => (ctx.principal.kind === 'user' ? ctx.principal.id : null);
 
 /**
- * At registration: the category the dispatcher confirmed (top level compared). Only the first
- * registration counts; a reopened case registered again does not change the record.
+ * The dispatcher's first decision of one kind: `final` is what they chose, `suggested` the column it
+ * is compared with (the suggested top-level category, or the suggested handler). Later decisions of
+ * the same kind (a reopened case registered again, a returned case dispatched again) change nothing.
  */
-export async function recordCategoryDecision(db: Executor, ctx: Ctx, caseId: string, category: string, top: string): Promise<void> {
+async function recordDecision(db: Executor, ctx: Ctx, caseId: string, kind: 'category' | 'handler', final: string, compareWith: string) {
+  const suggested = sql.ref(kind === 'category' ? 'category' : 'handler_org_id');
   await db
     .updateTable('dispatch_suggestion')
     .set({
-      category_final: category,
-      category_outcome: sql<Outcome>`CASE WHEN category = ${top} THEN 'accepted' ELSE 'corrected' END`,
-      category_decided_at: ctx.platform.clock.now(),
-      category_decided_by: userOf(ctx),
+      [`${kind}_final`]: final,
+      [`${kind}_outcome`]: sql<'accepted' | 'corrected'>`CASE WHEN ${suggested} = ${compareWith} THEN 'accepted' ELSE 'corrected' END`,
+      [`${kind}_decided_at`]: ctx.platform.clock.now(),
+      [`${kind}_decided_by`]: userOf(ctx),
     })
     .where('case_id', '=', caseId)
-    .where('category_decided_at', 'is', null)
+    .where(`${kind}_decided_at`, 'is', null)
     .execute();
 }
 
-/** At dispatch: the unit the dispatcher sent the case to. Only the first dispatch counts. */
-export async function recordHandlerDecision(db: Executor, ctx: Ctx, caseId: string, orgId: string): Promise<void> {
-  await db
-    .updateTable('dispatch_suggestion')
-    .set({
-      handler_final: orgId,
-      handler_outcome: sql<Outcome>`CASE WHEN handler_org_id = ${orgId} THEN 'accepted' ELSE 'corrected' END`,
-      handler_decided_at: ctx.platform.clock.now(),
-      handler_decided_by: userOf(ctx),
-    })
-    .where('case_id', '=', caseId)
-    .where('handler_decided_at', 'is', null)
-    .execute();
-}
+/** At registration: the category the dispatcher registered with (its top level is compared). */
+export const recordCategoryDecision = (db: Executor, ctx: Ctx, caseId: string, category: string, top: string) =>
+  recordDecision(db, ctx, caseId, 'category', category, top);
+
+/** At dispatch: the unit the dispatcher sent the case to. */
+export const recordHandlerDecision = (db: Executor, ctx: Ctx, caseId: string, orgId: string) => recordDecision(db, ctx, caseId, 'handler', orgId, orgId);
 
 /** What was suggested for a case, for the case read (one lookup by key); null when nothing was. */
 export async function suggestionOfCase(db: Executor, cfg: CasesConfig, caseId: string, lang: Lang) {
