@@ -44,14 +44,15 @@ type Link = { id: string; default_community_id: string | null };
 
 const hashOf = (o: HotlineOrder) => createHash('sha256').update(canonicalJson(o as never)).digest('hex');
 
-async function existing(ctx: Ctx, o: HotlineOrder, hash: string): Promise<Received | null> {
+async function existing(ctx: Ctx, o: HotlineOrder, hash: string, source: 'push' | 'import'): Promise<Received | null> {
   const row = await ctx.db
     .selectFrom('hotline_order as h').innerJoin('cases as c', 'c.id', 'h.case_id')
     .select(['h.order_no', 'h.case_id', 'c.case_no', 'c.category', 'h.category_mapped', 'h.needs_review', 'h.request_hash'])
     .where('h.order_no', '=', o.orderNo).executeTakeFirst();
   if (!row) return null;
-  // the same number with other content is not a retry: the hotline has a problem we must not hide
-  if (row.request_hash !== hash) throw conflict('ORDER_CONFLICT', 'interop.order_conflict', { orderNo: o.orderNo });
+  // a pushed order sent again with other content is not a retry: the hotline has a problem we must not
+  // hide; an export carries fewer fields in other formats, so there the number alone decides
+  if (source === 'push' && row.request_hash !== hash) throw conflict('ORDER_CONFLICT', 'interop.order_conflict', { orderNo: o.orderNo });
   return { orderNo: row.order_no, caseId: row.case_id, caseNo: row.case_no, category: row.category, categoryMapped: row.category_mapped, needsReview: row.needs_review, duplicate: true };
 }
 
@@ -82,7 +83,7 @@ async function communityOrg(ctx: Ctx, regionId: string): Promise<string> {
  */
 export async function receiveOrder(ctx: Ctx, filer: IntegrationPrincipal | UserPrincipal, link: Link | null, o: HotlineOrder, source: 'push' | 'import'): Promise<Received> {
   const hash = hashOf(o);
-  const before = await existing(ctx, o, hash);
+  const before = await existing(ctx, o, hash, source);
   if (before) return before;
   if ((o.lat === undefined) !== (o.lng === undefined)) throw invalid(o.lat === undefined ? 'lat' : 'lng', 'validation.required');
   const receivedAt = new Date(o.receivedAt);
@@ -128,7 +129,7 @@ export async function receiveOrder(ctx: Ctx, filer: IntegrationPrincipal | UserP
   } catch (e) {
     // the same order pushed twice at once: the other request made the case
     if ((e as { code?: string }).code === '23505') {
-      const winner = await existing(ctx, o, hash);
+      const winner = await existing(ctx, o, hash, source);
       if (winner) return winner;
     }
     throw e;

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import Ajv from 'ajv';
-import addFormats from 'ajv-formats';
+import { Ajv } from 'ajv';
+import addFormatsModule from 'ajv-formats';
 import { startTestServer, type TestServer } from '../../../test/support/harness.ts';
 
 // Open311 GeoReport v2 through a real HTTP client against the listening server, both formats,
@@ -9,7 +9,8 @@ import { startTestServer, type TestServer } from '../../../test/support/harness.
 // the Open311 project's schemas (georeport-v2), kept in the repository so tests run on a fresh machine
 const SCHEMAS = new URL('../../../test/fixtures/open311-schema/', import.meta.url);
 const ajv = new Ajv({ strict: false, allErrors: true });
-addFormats(ajv);
+// ajv-formats is CommonJS; its default export arrives wrapped under ESM
+((addFormatsModule as unknown as { default?: (a: Ajv) => void }).default ?? (addFormatsModule as unknown as (a: Ajv) => void))(ajv);
 for (const f of ['service.json', 'services.json', 'service-definition.json', 'request.json', 'requests.json']) {
   ajv.addSchema(JSON.parse(readFileSync(new URL(f, SCHEMAS), 'utf8')), f);
 }

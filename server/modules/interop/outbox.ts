@@ -59,10 +59,10 @@ export async function fillOutbox(platform: Platform): Promise<number> {
           city_id: e.city_id, district_id: e.district_id, street_id: e.street_id, community_id: e.community_id, grid_id: e.grid_id,
         };
       });
-    if (rows.length) await trx.insertInto('hotline_callback').values(rows).onConflict((oc) => oc.column('event_id').doNothing()).execute();
+    const added = rows.length ? await trx.insertInto('hotline_callback').values(rows).onConflict((oc) => oc.column('event_id').doNothing()).returning('id').execute() : [];
     const last = events.length ? new Date(events[events.length - 1].at) : null;
     if (last && last > new Date(cur.read_until)) await trx.updateTable('hotline_outbox_cursor').set({ read_until: last }).where('id', '=', 1).execute();
-    return rows.length;
+    return added.length;
   });
 }
 
