@@ -52,6 +52,11 @@ export function expectErrorShape(res: LightMyRequestResponse, context: string) {
 
 function expectOpen311Error(res: LightMyRequestResponse, context: string) {
   const type = String(res.headers['content-type']);
+  // a path that does not even decode is refused by the router before any Open311 route is chosen
+  if (res.statusCode === 400 && type.startsWith('application/json') && !Array.isArray(res.json())) {
+    expect(res.json().error.code, context).toBe('BAD_REQUEST');
+    return;
+  }
   if (type.startsWith('text/xml')) {
     expect(res.body, context).toMatch(new RegExp(`<errors><error><code>${res.statusCode}</code><description>[^<]*</description></error></errors>$`));
     return;

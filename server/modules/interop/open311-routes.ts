@@ -51,13 +51,18 @@ export async function open311Routes(app: App, platform: Platform) {
       });
       r.setNotFoundHandler((req, reply) => send(reply, formatOf(req), 'errors', [{ code: 404, description: t(req.ctx?.lang ?? 'zh-CN', 'error.not_found') }], 404));
 
-      // api_key in the query or the form body names the calling integration; a key that is not a live token is 403
+      // api_key in the query or the form body names the calling integration (before the per-account
+      // rate limit counts the request); a key that is not a live token is a 403 once the input is valid
+      const badKey = new WeakSet<FastifyRequest>();
       r.addHook('preValidation', async (req) => {
         const key = (req.body as { api_key?: unknown } | undefined)?.api_key ?? (req.query as { api_key?: unknown } | undefined)?.api_key;
         if (key === undefined) return;
         const resolved = typeof key === 'string' ? await resolveToken(platform.db, key, platform.clock.now()) : null;
-        if (!resolved || resolved.principal.kind !== 'integration') throw forbidden('interop.api_key');
-        req.ctx.principal = resolved.principal;
+        if (!resolved || resolved.principal.kind !== 'integration') badKey.add(req);
+        else req.ctx.principal = resolved.principal;
+      });
+      r.addHook('preHandler', async (req) => {
+        if (badKey.has(req)) throw forbidden('interop.api_key');
       });
 
       r.get(
