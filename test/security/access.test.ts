@@ -161,7 +161,7 @@ describe('mass assignment (API3)', () => {
       const context = `${routeKey(r)} + ${extra}: ${res.statusCode} ${res.body}`;
       expect(res.statusCode, context).toBe(400);
       // Open311 routes answer with the specification's error list; the description names the field
-      if (r.url.startsWith('/open311/')) expect(res.body, context).toMatch(new RegExp(`<description>[^<]*\b${extra}\b|"description":"[^"]*\b${extra}\b`));
+      if (r.url.startsWith('/open311/')) expect(res.body, context).toMatch(new RegExp(`<description>[^<]*\\b${extra}\\b|"description":"[^"]*\\b${extra}\\b`));
       else expect(res.json().error.fields?.[extra], context).toBeDefined();
     }
   });
