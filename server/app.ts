@@ -346,7 +346,7 @@ function bearerOf(req: FastifyRequest): string | null {
   return m ? m[1] : null;
 }
 
-function toAppError(err: FastifyError & { validation?: unknown; validationContext?: string }, req: FastifyRequest): AppError {
+export function toAppError(err: FastifyError & { validation?: unknown; validationContext?: string }, req: FastifyRequest): AppError {
   if (err instanceof AppError) {
     if (err.status === 401 && req.authProblem === 'expired') return new AppError(401, 'SESSION_EXPIRED', 'auth.session_expired');
     return err;

@@ -10,6 +10,7 @@ import { casesModule } from './cases/index.ts';
 import { notificationsModule } from './notifications/index.ts';
 import { metricsModule } from './metrics/index.ts';
 import { privacyModule } from './privacy/index.ts';
+import { interopModule } from './interop/index.ts';
 
 /** The modules that make up Linli, in registration order. */
-export const modules: LinliModule[] = [systemModule, authModule, usersModule, integrationsModule, registryModule, dispatchModule, taxonomyModule, notificationsModule, casesModule, metricsModule, privacyModule];
+export const modules: LinliModule[] = [systemModule, authModule, usersModule, integrationsModule, registryModule, dispatchModule, taxonomyModule, notificationsModule, casesModule, metricsModule, privacyModule, interopModule];
