@@ -54,4 +54,4 @@ export interface MyCaseDetail extends MyCase {
 }
 export interface Home { compoundId: string; compoundName: string; buildingId: string | null; buildingNumber: string | null; communityName: string; verified: boolean }
 export type Names = Record<'zh-CN' | 'zh-TW' | 'en', string>;
-export interface Category { code: string; name: Names; items: { code: string; name: Names }[] }
+export interface Category { code: string; name: Names; children: { code: string; name: Names }[] }

@@ -48,12 +48,12 @@ export default function Report() {
     if (!code) return null;
     for (const c of categories) {
       if (c.code === code) return name(c.name);
-      const item = c.items.find((i) => i.code === code);
+      const item = c.children.find((i) => i.code === code);
       if (item) return `${name(c.name)} / ${name(item.name)}`;
     }
     return code;
   };
-  const options = useMemo(() => categories.map((c) => ({ label: name(c.name), value: c.code, children: c.items.map((i) => ({ label: name(i.name), value: i.code })) })), [categories, lang]); // eslint-disable-line react-hooks/exhaustive-deps
+  const options = useMemo(() => categories.map((c) => ({ label: name(c.name), value: c.code, children: c.children.map((i) => ({ label: name(i.name), value: i.code })) })), [categories, lang]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const current = (): ReportBody & { placeLabel?: string } => {
     const v = form.getFieldsValue();
