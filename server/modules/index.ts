@@ -11,6 +11,7 @@ import { notificationsModule } from './notifications/index.ts';
 import { metricsModule } from './metrics/index.ts';
 import { privacyModule } from './privacy/index.ts';
 import { interopModule } from './interop/index.ts';
+import { residentModule } from './resident/index.ts';
 
 /** The modules that make up Linli, in registration order. */
-export const modules: LinliModule[] = [systemModule, authModule, usersModule, integrationsModule, registryModule, dispatchModule, taxonomyModule, notificationsModule, casesModule, metricsModule, privacyModule, interopModule];
+export const modules: LinliModule[] = [systemModule, authModule, usersModule, integrationsModule, registryModule, dispatchModule, taxonomyModule, notificationsModule, casesModule, metricsModule, privacyModule, interopModule, residentModule];
