@@ -237,7 +237,7 @@ async function intake(t: Target, ports: number[], rssSamples: number[][], server
   await raw.close();
   const rawRate = rows.length / rawSeconds;
   report({
-    figure: `1 intake (${clients} clients, ${ports.length} server${ports.length > 1 ? 's' : ''})`, size: `${t.cases.toLocaleString('en')} cases`,
+    figure: `1 intake (${clients} clients, ${servers.length > 1 ? `${servers.length} servers behind the balancer` : '1 server'})`, size: `${t.cases.toLocaleString('en')} cases`,
     median: `${fmt(pct(latencies, 50))} ms`, p95: `${fmt(pct(latencies, 95))} ms`,
     ratio: `${fmt(apiRate, 0)} cases/s API / ${fmt(rawRate, 0)} cases/s raw = ${fmt((100 * apiRate) / rawRate, 0)}%`,
     note: `${created.length} cases in ${fmt(apiSeconds)} s, refused by status ${JSON.stringify(refused)}; raw p50 ${fmt(pct(rawLat, 50))} ms`,
