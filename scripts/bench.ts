@@ -182,14 +182,13 @@ async function timed(n: number, fn: (i: number) => Promise<{ status: number; ms:
   return ms;
 }
 
-// ---------- figure 1: intake through the API, then the same rows through the driver
-async function intake(t: Target, ports: number[], rssSamples: number[][], servers: Server[]) {
-  const db = await open(t);
-  const community = await db.db.selectFrom('app_user as u').innerJoin('org as o', 'o.id', 'u.org_id').select('o.region_id').where('u.username', '=', 'community').executeTakeFirstOrThrow();
-  const buildings = (await db.db.selectFrom('building').select('id').where('community_id', '=', community.region_id!).execute()).map((b) => b.id);
-  await db.close();
+// ---------- figure 1: intake through the API, then (servers stopped: PGlite has one owner) the same rows through the driver
+interface IntakeRun { created: string[]; latencies: number[]; seconds: number; refused: Record<number, number>; servers: number }
+async function intakeApi(ports: number[], rssSamples: number[][], servers: Server[]): Promise<IntakeRun> {
   const texts = caseSamples().filter((s) => s.text.length >= 6);
   const tokens = await Promise.all(ports.map((p) => login(p, 'community')));
+  const listed = await call(ports[0], 'GET', '/api/buildings', tokens[0]);
+  const buildings = (listed.json as unknown as { id: string }[]).map((b) => b.id);
   const created: string[] = [];
   const latencies: number[] = [];
   const until = performance.now() + seconds * 1000;
@@ -210,14 +209,17 @@ async function intake(t: Target, ports: number[], rssSamples: number[][], server
       } else refused[r.status] = (refused[r.status] ?? 0) + 1;
     }
   }));
-  const apiSeconds = (performance.now() - started) / 1000;
   clearInterval(sampler);
-  const apiRate = created.length / apiSeconds;
+  return { created, latencies, seconds: (performance.now() - started) / 1000, refused, servers: servers.length };
+}
 
-  // the same rows — case, event, metric deltas, deadline, notification, audit — each case in its own
-  // transaction with new ids, through the driver with as many connections as clients
+/**
+ * The same rows — case, event, metric deltas, deadline, notification, audit — each case in its own
+ * transaction with new ids, through the driver with as many connections as clients.
+ */
+async function intakeRaw(t: Target, api: IntakeRun) {
   const raw = await open(t, clients);
-  const rows = await sameRows(raw, created);
+  const rows = await sameRows(raw, api.created);
   const rawLat: number[] = [];
   const rawStart = performance.now();
   let next = 0;
@@ -233,14 +235,14 @@ async function intake(t: Target, ports: number[], rssSamples: number[][], server
       rawLat.push(performance.now() - t0);
     }
   }));
-  const rawSeconds = (performance.now() - rawStart) / 1000;
+  const rawRate = rows.length / ((performance.now() - rawStart) / 1000);
   await raw.close();
-  const rawRate = rows.length / rawSeconds;
+  const apiRate = api.created.length / api.seconds;
   report({
-    figure: `1 intake (${clients} clients, ${servers.length > 1 ? `${servers.length} servers behind the balancer` : '1 server'})`, size: `${t.cases.toLocaleString('en')} cases`,
-    median: `${fmt(pct(latencies, 50))} ms`, p95: `${fmt(pct(latencies, 95))} ms`,
+    figure: `1 intake (${clients} clients, ${api.servers > 1 ? `${api.servers} servers behind the balancer` : '1 server'})`, size: `${t.cases.toLocaleString('en')} cases`,
+    median: `${fmt(pct(api.latencies, 50))} ms`, p95: `${fmt(pct(api.latencies, 95))} ms`,
     ratio: `${fmt(apiRate, 0)} cases/s API / ${fmt(rawRate, 0)} cases/s raw = ${fmt((100 * apiRate) / rawRate, 0)}%`,
-    note: `${created.length} cases in ${fmt(apiSeconds)} s, refused by status ${JSON.stringify(refused)}; raw p50 ${fmt(pct(rawLat, 50))} ms`,
+    note: `${api.created.length} cases in ${fmt(api.seconds)} s, refused by status ${JSON.stringify(api.refused)}; raw p50 ${fmt(pct(rawLat, 50))} ms`,
   });
 }
 
@@ -395,6 +397,7 @@ try {
     const t = await target(residentSizes[0], cases);
     targets.push(t);
     const started = [await startServer(t.env)];
+    let intakeRun: IntakeRun | null = null;
     for (let i = 1; i < servers; i++) started.push(await startServer(t.env));
     try {
       if (wants(2) || wants(3)) await reads(t, started[0].port);
@@ -405,16 +408,17 @@ try {
         if (servers > 1) {
           const lb = await startBalancer(started.map((s) => ({ host: '127.0.0.1', port: s.port })), { host: '127.0.0.1', port: 0 });
           try {
-            await intake(t, [lb.port], rss, started);
+            intakeRun = await intakeApi([lb.port], rss, started);
             console.log(`  balancer: requests per server ${lb.served.join(' / ')}; server RSS max ${rss.map((r) => fmt(Math.max(...r), 0)).join(' / ')} MB`);
           } finally {
             await lb.close();
           }
-        } else await intake(t, [started[0].port], rss, started);
+        } else intakeRun = await intakeApi([started[0].port], rss, started);
       }
     } finally {
       for (const s of started) await stopServer(s);
     }
+    if (intakeRun) await intakeRaw(t, intakeRun);
     if (cases === caseSizes[0] && wants(5)) importFigure(t);
   }
   for (const residents of residentSizes.slice(1)) {
