@@ -67,7 +67,7 @@ export async function getCompany(ctx: Ctx, id: string) {
 export async function updateCompany(ctx: Ctx, id: string, input: { qualification?: string | null; contactName?: string | null; contactPhone?: string | null; hasPartyOrg?: boolean }) {
   requirePermission(ctx, 'property.manage');
   const scope = propertyScope(ctx);
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     await companyOr404(trx, scope, id);
     const before = await trx.selectFrom('property_company').selectAll().where('org_id', '=', id).forUpdate().executeTakeFirst();
     const row = {
@@ -98,7 +98,7 @@ export async function getCompoundOversight(ctx: Ctx, id: string) {
 export async function setGovernance(ctx: Ctx, id: string, model: GovernanceModel | null) {
   requirePermission(ctx, 'property.manage');
   const scope = propertyScope(ctx);
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     await compoundOr404(trx, scope, id, true);
     const before = await trx.selectFrom('property_compound').select('governance_model').where('compound_id', '=', id).executeTakeFirst();
     await trx.insertInto('property_compound').values({ compound_id: id, governance_model: model, updated_at: now(ctx) }).onConflict((oc) => oc.column('compound_id').doUpdateSet({ governance_model: model, updated_at: now(ctx) })).execute();
@@ -120,7 +120,7 @@ export async function createContract(ctx: Ctx, compoundId: string, input: Contra
   const scope = propertyScope(ctx);
   if (input.endsOn <= input.startsOn) throw invalid('endsOn', 'property.ends_before_start');
   if (!('residential' in input.feeRates)) throw invalid('feeRates.residential', 'validation.required');
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const c = await compoundOr404(trx, scope, compoundId, true);
     const company = managedBy(c);
     if (!company) throw invalid('compoundId', 'property.not_managed');

@@ -56,7 +56,7 @@ export async function putStandard(ctx: Ctx, input: StandardInput) {
   const mins = input.grades.map((g) => g.min);
   if (!mins.includes(0) || new Set(mins).size !== mins.length || new Set(input.grades.map((g) => g.grade)).size !== mins.length) fields.grades = { key: 'property.grades_invalid' };
   if (Object.keys(fields).length) throw badRequest(fields);
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const before = await loadStandard(trx);
     const taken = await trx.selectFrom('credit_item').select(['code', 'part_code']).execute();
     for (const p of input.parts) {
@@ -117,7 +117,7 @@ export async function createInspection(ctx: Ctx, input: InspectionInput) {
     if (found.length !== photos.length) fields.items = { key: 'property.unknown_file' };
   }
   if (Object.keys(fields).length) throw badRequest(fields);
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const id = newId();
     const quarter = quarterOf(at, ctx.platform.config.timeZone);
     await trx
@@ -321,7 +321,7 @@ export async function runEvaluation(ctx: Ctx, quarter: string) {
   const range = periodRange(quarter, ctx.platform.config.timeZone);
   if (!range) throw invalid('quarter', 'property.quarter_invalid');
   if (range.from.getTime() > now(ctx).getTime()) throw invalid('quarter', 'property.in_future');
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const std = await loadStandard(trx);
     const companies = await trx
       .selectFrom('compound as c')
@@ -427,7 +427,7 @@ export async function appendRecord(
 export async function issueCard(ctx: Ctx, companyId: string, input: { behaviourCode: string; reason: string; compoundId?: string | null }) {
   requirePermission(ctx, 'property.card');
   const scope = propertyScope(ctx);
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     await companyOr404(trx, scope, companyId);
     await trx.selectFrom('org').select('id').where('id', '=', companyId).forUpdate().execute();
     const behaviour = await trx.selectFrom('credit_behaviour').selectAll().where('code', '=', input.behaviourCode).where('active', '=', true).executeTakeFirst();
@@ -479,7 +479,7 @@ export async function listInterviews(ctx: Ctx, q: { status?: 'open' | 'done' }) 
 export async function recordInterviewOutcome(ctx: Ctx, id: string, input: { heldOn: string; outcome: string }) {
   requirePermission(ctx, 'property.card');
   const scope = propertyScope(ctx);
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const v = await trx.selectFrom('property_interview').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!v) throw notFound();
     await companyOr404(trx, scope, v.company_org_id);

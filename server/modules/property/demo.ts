@@ -80,7 +80,7 @@ export async function loadPropertyDemo(ctx: Ctx, city: SynthCity, refs: DemoRefs
     for (const [i, period] of months.entries()) {
       charges.push({ id: newId(), household_id: h.id, compound_id: h.compound_id!, company_org_id: k.company_org_id, contract_id: k.id, period, area_m2: h.area_m2!, rate_fen: rate, amount_fen: amount, ...where, created_at: at });
       if (i < paidMonths) {
-        payments.push({ id: newId(), household_id: h.id, compound_id: h.compound_id!, company_org_id: k.company_org_id, amount_fen: amount, paid_on: `${period}-15`, method: 'wechat' as const, reference: `DEMO-${period}-${h.id.slice(0, 8)}`, source: 'import' as const, recorded_by: null, ...where, created_at: at });
+        payments.push({ id: newId(), household_id: h.id, compound_id: h.compound_id!, company_org_id: k.company_org_id, amount_fen: amount, paid_on: `${period}-15`, method: 'wechat' as const, reference: `DEMO-${period}-${h.id}`, source: 'import' as const, recorded_by: null, ...where, created_at: at });
       }
     }
   }

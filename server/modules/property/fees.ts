@@ -23,7 +23,7 @@ function requireBookkeeper(ctx: Ctx, c: CompoundRow): string {
 export async function createCharges(ctx: Ctx, compoundId: string, period: string) {
   requirePermission(ctx, 'property.fees');
   const scope = propertyScope(ctx);
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const c = await compoundOr404(trx, scope, compoundId, true);
     const company = requireBookkeeper(ctx, c);
     const first = `${period}-01`;
@@ -74,7 +74,7 @@ async function insertPayments(db: Executor, ctx: Ctx, rows: (PaymentInput & { co
     .insertInto('fee_payment')
     .values(rows.map((p) => ({
       id: newId(), household_id: p.householdId, compound_id: p.compound.id, company_org_id: p.company, amount_fen: p.amountFen, paid_on: p.paidOn, method: p.method,
-      reference: p.reference ?? null, source, recorded_by: userId(ctx), ...p.located, created_at: now(ctx),
+      reference: p.reference ?? null, source, recorded_by: userId(ctx), city_id: p.located.city_id, district_id: p.located.district_id, street_id: p.located.street_id, community_id: p.located.community_id, created_at: now(ctx),
     })))
     .onConflict((oc) => oc.columns(['compound_id', 'reference']).where('reference', 'is not', null).doNothing())
     .returning('id')
@@ -86,7 +86,7 @@ export async function recordPayment(ctx: Ctx, input: PaymentInput) {
   requirePermission(ctx, 'property.fees');
   const scope = propertyScope(ctx);
   if (input.paidOn > toLocal(now(ctx), ctx.platform.config.timeZone).date) throw invalid('paidOn', 'property.in_future');
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const h = await householdIn(trx, scope, input.householdId);
     const compound = { id: h.compound_id!, name: h.name, management: h.management, property_company_org_id: h.property_company_org_id, owners_committee_org_id: h.owners_committee_org_id, city_id: h.city_id, district_id: h.district_id, street_id: h.street_id, community_id: h.community_id };
     const company = requireBookkeeper(ctx, compound);
@@ -136,7 +136,7 @@ export async function importPayments(ctx: Ctx, compoundId: string, bytes: Buffer
   if (!rows.length || rows[0].slice(0, 3).join('|') !== IMPORT_HEADER.slice(0, 3).join('|')) throw invalid('file', 'property.import_header', { header: IMPORT_HEADER.join(' | ') });
   const body = rows.slice(1);
   if (body.length > IMPORT_MAX_ROWS) throw invalid('file', 'property.import_too_many', { max: IMPORT_MAX_ROWS });
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const c = await compoundOr404(trx, scope, compoundId, true);
     const company = requireBookkeeper(ctx, c);
     const households = await trx
@@ -253,7 +253,7 @@ export async function confidentialArrears(ctx: Ctx) {
         OR EXISTS (SELECT 1 FROM resident_tag t WHERE t.resident_id = r.id AND t.tag = 'public_servant' AND t.valid_to IS NULL))
     ORDER BY o.arrears DESC, r.id
     LIMIT 2000`.execute(ctx.db);
-  await inTransaction(ctx, async () => {
+  await inTransaction(ctx, async (_trx, ctx) => {
     await audit(ctx, { action: 'property.arrears_confidential.read', entityType: 'fee_charge', details: { rows: rows.rows.length, residents: rows.rows.map((r) => r.resident_id) } });
   });
   return rows.rows.map((r) => ({ residentId: r.resident_id, name: r.name, politicalStatus: r.political_status, publicServant: r.public_servant, householdId: r.household_id, compoundName: r.compound_name, household: r.label, arrearsFen: r.arrears }));
@@ -279,7 +279,7 @@ export async function publishStatement(ctx: Ctx, compoundId: string, input: Stat
   requirePermission(ctx, 'property.fees');
   const scope = propertyScope(ctx);
   if (!QUARTER.test(input.quarter)) throw invalid('quarter', 'property.quarter_invalid');
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const c = await compoundOr404(trx, scope, compoundId, true);
     const company = requireBookkeeper(ctx, c);
     const id = newId();

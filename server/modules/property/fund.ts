@@ -20,7 +20,7 @@ export interface ProposalInput {
 export async function createProposal(ctx: Ctx, input: ProposalInput) {
   requirePermission(ctx, 'property.fund');
   const scope = propertyScope(ctx);
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const c = await compoundOr404(trx, scope, input.compoundId);
     const files = input.quotes.map((q) => q.fileId).filter((x): x is string => Boolean(x));
     if (files.length && (await trx.selectFrom('file_object').select('id').where('id', 'in', files).execute()).length !== new Set(files).size) throw invalid('quotes', 'property.unknown_file');
@@ -82,7 +82,7 @@ export async function listProposals(ctx: Ctx, q: { compoundId?: string; status?:
 /** Opens voting: fixes the electorate (households and floor area) at this moment. */
 export async function openVoting(ctx: Ctx, id: string, closesAt: string) {
   requirePermission(ctx, 'property.fund');
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const p = await proposalIn(trx, ctx, id, true);
     if (p.status !== 'draft') throw conflict('PROPOSAL_STATE', 'property.proposal_state', { status: p.status });
     const closes = new Date(closesAt);
@@ -98,7 +98,7 @@ export async function openVoting(ctx: Ctx, id: string, closesAt: string) {
 /** Closes voting once the deadline has passed, or earlier when every eligible household has voted. */
 export async function closeVoting(ctx: Ctx, id: string) {
   requirePermission(ctx, 'property.fund');
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const p = await proposalIn(trx, ctx, id, true);
     if (p.status !== 'voting') throw conflict('PROPOSAL_STATE', 'property.proposal_state', { status: p.status });
     const tally = await tallyOf(trx, p);
@@ -112,7 +112,7 @@ export async function closeVoting(ctx: Ctx, id: string) {
 
 export async function recordSpending(ctx: Ctx, id: string, invoices: { number: string; amountFen: number; issuedOn: string; fileId?: string | null }[]) {
   requirePermission(ctx, 'property.fund');
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const p = await proposalIn(trx, ctx, id, true);
     if (p.status !== 'approved') throw conflict('PROPOSAL_STATE', 'property.proposal_state', { status: p.status });
     const files = invoices.map((i) => i.fileId).filter((x): x is string => Boolean(x));

@@ -57,7 +57,7 @@ export async function myProperty(ctx: Ctx) {
 
 /** One rating per household per quarter (the unique index decides a race), from an owner of the compound. */
 export async function rateCompany(ctx: Ctx, input: { scores: Record<string, number>; comment?: string | null }) {
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const home = await myHome(ctx, trx);
     requireOwner(home);
     if (home.management !== 'property_company' || !home.property_company_org_id) throw conflict('NO_COMPANY', 'property.not_managed');
@@ -111,7 +111,7 @@ export async function myBooks(ctx: Ctx) {
 
 /** An owner household's vote; one per household (the primary key decides a race), while voting is open. */
 export async function vote(ctx: Ctx, input: { proposalId: string; choice: 'agree' | 'disagree' | 'abstain' }) {
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const home = await myHome(ctx, trx);
     const p = await trx.selectFrom('fund_proposal').select(['id', 'status', 'voting_closes_at', 'compound_id']).where('id', '=', input.proposalId).where('compound_id', '=', home.compound_id).executeTakeFirst();
     if (!p) throw notFound();

@@ -82,7 +82,7 @@ export async function computeWarnings(ctx: Ctx, scope: Scope) {
     const risk = signals.reduce((a, s) => a + s.points, 0);
     if (risk < cfg.threshold) continue;
     warnings++;
-    const isNew = await inTransaction(ctx, async (trx) => {
+    const isNew = await inTransaction(ctx, async (trx, ctx) => {
       const open = await trx.selectFrom('property_warning').select('id').where('compound_id', '=', c.id).where('acknowledged_at', 'is', null).forUpdate().executeTakeFirst();
       if (open) {
         await trx.updateTable('property_warning').set({ risk, signals: JSON.stringify(signals), updated_at: at }).where('id', '=', open.id).execute();
@@ -125,7 +125,7 @@ export async function listWarnings(ctx: Ctx, q: { open?: boolean }) {
 
 export async function acknowledgeWarning(ctx: Ctx, id: string, note: string) {
   requirePermission(ctx, 'property.warning');
-  return inTransaction(ctx, async (trx) => {
+  return inTransaction(ctx, async (trx, ctx) => {
     const w = await trx
       .selectFrom('property_warning as w')
       .innerJoin('compound as c', 'c.id', 'w.compound_id')
