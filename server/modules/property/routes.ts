@@ -129,16 +129,16 @@ export function propertyRoutes(app: App) {
     config: perm('property.fees'),
     schema: { tags, summary: 'Record a payment (a receipt number is recorded once per compound)', body: Body({ householdId: Uuid, amountFen: Type.Integer({ minimum: 1, maximum: 100_000_000 }), paidOn: Day, method: Type.Union(['cash', 'bank', 'wechat', 'alipay', 'other'].map((x) => Type.Literal(x))), reference: Type.Optional(Nullable(Type.String({ minLength: 1, maxLength: 50 }))) }), response: responses({ 201: Obj({ recorded: Type.Integer() }) }) },
   }, (req, reply) => idempotent(req, reply, async (ctx) => ({ status: 201, body: await fees.recordPayment(ctx, req.body as fees.PaymentInput) })));
-  app.post('/api/property/compounds/:id/payments/import', {
+  app.post('/api/property/payments/import', {
     config: { ...perm('property.fees'), rateLimit: { name: 'fee-import', perAccount: 20, windowSeconds: 60 } },
-    schema: { tags, summary: `Import payments from xlsx (${fees.IMPORT_HEADER.join(' | ')}); a bad row refuses the sheet`, consumes: ['multipart/form-data'], params: IdParams, response: responses({ 200: Obj({ rows: Type.Integer(), imported: Type.Integer(), skipped: Type.Integer() }) }) },
+    schema: { tags, summary: `Import payments of a compound from xlsx (${fees.IMPORT_HEADER.join(' | ')}); a bad row refuses the sheet`, consumes: ['multipart/form-data'], querystring: Type.Object({ compoundId: Uuid }, { additionalProperties: false }), response: responses({ 200: Obj({ rows: Type.Integer(), imported: Type.Integer(), skipped: Type.Integer() }) }) },
   }, async (req) => {
     if (!req.isMultipart()) throw invalid('file', 'validation.required');
     const part = await req.file({ limits: { fileSize: 5 * 1024 * 1024, files: 1 } });
     if (!part) throw invalid('file', 'validation.required');
     const bytes = await part.toBuffer();
     if (part.file.truncated) throw invalid('file', 'property.import_too_many', { max: fees.IMPORT_MAX_ROWS });
-    return fees.importPayments(req.ctx, req.params.id, bytes);
+    return fees.importPayments(req.ctx, req.query.compoundId, bytes);
   });
   app.get('/api/property/compounds/:id/ledger', {
     config: perm('property.read'),
