@@ -39,6 +39,8 @@ export function GridMap({ regions, values, label, colors = ['#e6f4ff', '#69b1ff'
     return name;
   }, [drawn]);
   const names = useMemo(() => new Map(drawn.map((r) => [r.id, r.name])), [drawn]);
+  // on the map a grid is labelled without its community's name ("甸柳南社区第一网格" → "第一网格")
+  const short = (id: string) => (names.get(id) ?? '').replace(/^.+?(社区|社區)(?=.)/, '');
   const top = max ?? Math.max(1, ...[...values.values()].map((v) => v.value));
   const option: EChartsOption = {
     tooltip: {
@@ -57,7 +59,7 @@ export function GridMap({ regions, values, label, colors = ['#e6f4ff', '#69b1ff'
         roam: true,
         aspectScale: 0.85,
         selectedMode: onSelect ? 'single' : false,
-        label: { show: drawn.length <= 60, formatter: (p: { name: string }) => names.get(p.name) ?? '', fontSize: 11 },
+        label: { show: drawn.length <= 60, formatter: (p: { name: string }) => short(p.name), fontSize: 11 },
         emphasis: { label: { show: true, formatter: (p: { name: string }) => names.get(p.name) ?? '' } },
         itemStyle: { borderColor: '#555', borderWidth: 0.6 },
         data: drawn.map((r) => ({ name: r.id, value: values.get(r.id)?.value ?? 0, selected: r.id === selected })),

@@ -338,7 +338,7 @@ const en: Catalog = {
     wall: 'Full screen',
     exitWall: 'Exit full screen',
     channel: { title: 'Channel', resident_app: 'Resident app', grid_patrol: 'Grid patrol', hotline_12345: '12345 hotline', open311: 'Open311', walk_in: 'Walk-in', phone: 'Phone' },
-    step: { reported: 'Reported', registered: 'Registered', dispatched: 'Dispatched', accepted: 'Accepted', handled: 'Handled', verified: 'Verified', closed: 'Closed', evaluated: 'Evaluated' },
+    step: { reported: 'Reported', registered: 'Registered', dispatched: 'Dispatched', accepted: 'Accepted', handled: 'Handled', verified: 'Verified', closed: 'Closed', evaluated: 'Evaluated', parked: 'Parked' },
   },
   cfg: {
     menu: 'Case rules',

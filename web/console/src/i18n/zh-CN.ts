@@ -339,7 +339,7 @@ const zhCN = {
     wall: '全屏大屏',
     exitWall: '退出全屏',
     channel: { title: '来源渠道', resident_app: '居民端', grid_patrol: '网格巡查', hotline_12345: '12345 热线', open311: 'Open311 接口', walk_in: '来访', phone: '来电' },
-    step: { reported: '上报', registered: '立案', dispatched: '派遣', accepted: '受理', handled: '处置', verified: '核查', closed: '结案', evaluated: '评价' },
+    step: { reported: '上报', registered: '立案', dispatched: '派遣', accepted: '受理', handled: '处置', verified: '核查', closed: '结案', evaluated: '评价', parked: '挂起' },
   },
   cfg: {
     menu: '业务配置',

@@ -338,7 +338,7 @@ const zhTW: Catalog = {
     wall: '全螢幕大屏',
     exitWall: '離開全螢幕',
     channel: { title: '來源渠道', resident_app: '居民端', grid_patrol: '網格巡查', hotline_12345: '12345 熱線', open311: 'Open311 介面', walk_in: '來訪', phone: '來電' },
-    step: { reported: '上報', registered: '立案', dispatched: '派遣', accepted: '受理', handled: '處置', verified: '核查', closed: '結案', evaluated: '評價' },
+    step: { reported: '上報', registered: '立案', dispatched: '派遣', accepted: '受理', handled: '處置', verified: '核查', closed: '結案', evaluated: '評價', parked: '擱置' },
   },
   cfg: {
     menu: '業務配置',

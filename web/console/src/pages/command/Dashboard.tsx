@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert, Button, Col, DatePicker, Empty, Flex, Row, Segmented, Skeleton, Statistic, Table, Tabs, Tag, theme, Typography } from 'antd';
 import { CompressOutlined, ExpandOutlined, FileExcelOutlined, ReloadOutlined } from '@ant-design/icons';
@@ -55,7 +55,6 @@ export default function Dashboard() {
   const [day, setDay] = useState<Dayjs>(dayjs());
   const [level, setLevel] = useState<Level>(childLevel(me));
   const [wall, setWall] = useState(false);
-  const wallRef = useRef<HTMLDivElement>(null);
   const period = periodOf(day, grain);
 
   const summary = useAsync(() => api.get<DashboardSummary>('/api/dashboard', { period }), [period]);
@@ -85,8 +84,9 @@ export default function Dashboard() {
       return;
     }
     setWall(true);
-    // the browser may refuse real full screen (no user gesture, kiosk policies): the wall layout stays
-    void wallRef.current?.requestFullscreen?.().catch(() => undefined);
+    // the whole page goes full screen (not the wall's element): pop-ups render into <body> and must
+    // stay visible. The browser may refuse (policies): the wall layout stays all the same.
+    void document.documentElement.requestFullscreen?.().catch(() => undefined);
   };
 
   const s = summary.data;
@@ -107,26 +107,20 @@ export default function Dashboard() {
     grid: { left: 8, right: 24, top: 8, bottom: 8, containLabel: true },
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', inverse: true, data: s.byCategory.map((c) => c.name) },
-    series: [{ type: 'bar', data: s.byCategory.map((c) => c.n), name: title('intake'), itemStyle: { color: token.colorPrimary } }],
+    series: [{ type: 'bar', barMaxWidth: 28, data: s.byCategory.map((c) => c.n), name: title('intake'), label: { show: true, position: 'right' }, itemStyle: { color: token.colorPrimary } }],
   };
   const byChannel: EChartsOption | undefined = s && {
     tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
     legend: { bottom: 0, type: 'scroll' },
     series: [{ type: 'pie', radius: ['35%', '65%'], center: ['50%', '45%'], data: s.byChannel.map((c) => ({ name: channelName(c.channel), value: c.n })) }],
   };
+  // how far the period's cases got: one bar per step, in order (a funnel drawing hides the zeros)
   const funnel: EChartsOption | undefined = s && {
-    tooltip: { trigger: 'item', formatter: '{b}: {c}' },
-    series: [
-      {
-        type: 'funnel',
-        sort: 'none',
-        left: '10%',
-        width: '80%',
-        minSize: '8%',
-        label: { show: true, position: 'inside', formatter: '{b} {c}' },
-        data: s.funnel.map((f) => ({ name: stepName(f.step), value: f.n })),
-      },
-    ],
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    grid: { left: 8, right: 32, top: 8, bottom: 8, containLabel: true },
+    xAxis: { type: 'value', minInterval: 1 },
+    yAxis: { type: 'category', inverse: true, data: s.funnel.map((f) => stepName(f.step)) },
+    series: [{ type: 'bar', barMaxWidth: 22, data: s.funnel.map((f) => f.n), name: t('dash.count'), label: { show: true, position: 'right' }, itemStyle: { color: token.colorSuccess } }],
   };
   const rows = ranking.data ?? [];
   const ranked = rows.filter((r) => r.rank !== null).slice(0, 12);
@@ -265,8 +259,9 @@ export default function Dashboard() {
                 {
                   title: t('dash.overdueBy'),
                   dataIndex: 'dueAt',
-                  width: 110,
-                  render: (v: string | null) => (v ? <Tag color="red">{t('dash.hoursLate', { hours: Math.max(1, Math.round(dayjs().diff(dayjs(v), 'hour', true))) })}</Tag> : null),
+                  width: 120,
+                  // a case can be overdue at a step before handling (registration, response): no handling deadline then
+                  render: (v: string | null, c) => <Tag color="red">{v ? t('dash.hoursLate', { hours: Math.max(1, Math.round(dayjs().diff(dayjs(v), 'hour', true))) }) : t(`dash.step.${c.status}`, { defaultValue: c.status })}</Tag>,
                 },
               ]}
             />
@@ -305,7 +300,7 @@ export default function Dashboard() {
   );
 
   return (
-    <div ref={wallRef} className={wall ? 'dashboard-wall' : undefined} style={wall ? { background: token.colorBgLayout } : undefined} data-testid="dashboard">
+    <div className={wall ? 'dashboard-wall' : undefined} style={wall ? { background: token.colorBgLayout } : undefined} data-testid="dashboard">
       <PageLayout description={t('dash.description', { area: scopeText(me, t) || t('scope.all'), from: s?.from ?? '', to: s?.to ?? '' })} actions={controls}>
         {body}
       </PageLayout>

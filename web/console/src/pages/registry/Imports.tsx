@@ -120,6 +120,7 @@ export default function Imports() {
                   {t('imp.template')}
                 </Button>
               </Space>
+              <div data-testid="import-upload">
               <Upload.Dragger
                 accept=".xlsx,.csv"
                 multiple={false}
@@ -129,7 +130,6 @@ export default function Imports() {
                   void send(file);
                   return false;
                 }}
-                data-testid="import-upload"
               >
                 <p className="ant-upload-drag-icon">
                   <InboxOutlined />
@@ -137,6 +137,7 @@ export default function Imports() {
                 <p className="ant-upload-text">{busy ? t('imp.checking') : t('imp.drop')}</p>
                 <p className="ant-upload-hint">{t('imp.dropHint')}</p>
               </Upload.Dragger>
+              </div>
             </Flex>
           </Card>
         )}
