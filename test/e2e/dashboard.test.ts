@@ -47,7 +47,7 @@ describe('the command-centre dashboard', () => {
     // the wall: full screen layout without the side menu's frame
     await page.getByTestId('dash-wall').click();
     await expect.poll(() => page.locator('.dashboard-wall').count()).toBe(1);
-    await screenshot(page, 'zh-CN', '21-dashboard-wall');
+    await screenshot(page, 'zh-CN', '21-dashboard-wall', { fullPage: false });
     await page.getByTestId('dash-wall').click();
     await expect.poll(() => page.locator('.dashboard-wall').count()).toBe(0);
     // another period: a single day

@@ -47,7 +47,7 @@ describe('registry screens', () => {
     }
     expect(opened).toBe(true);
     await page.getByTestId('household-drawer').locator('.ant-table-row a').first().waitFor();
-    await screenshot(page, 'zh-CN', '41-household');
+    await screenshot(page, 'zh-CN', '41-household', { fullPage: false });
     await page.getByTestId('household-drawer').locator('.ant-table-row a').first().click();
     await page.waitForURL((u) => u.pathname === '/registry/residents' && u.searchParams.has('id'));
 
@@ -74,7 +74,7 @@ describe('registry screens', () => {
     await page.locator('.ant-select-item-option').filter({ hasText: '重点关注' }).click();
     await tagDialog.getByRole('button', { name: /保\s?存/ }).click();
     await expect.poll(() => card.locator('.ant-tag').allInnerTexts()).toContain('重点关注');
-    await screenshot(page, 'zh-CN', '43-resident-card');
+    await screenshot(page, 'zh-CN', '43-resident-card', { fullPage: false });
     await page.keyboard.press('Escape');
     await page.waitForURL((u) => !u.searchParams.has('id'));
 
@@ -155,7 +155,7 @@ describe('registry screens', () => {
     await page.locator('.ant-table-row').first().waitFor();
     await page.locator('.ant-table-row a').first().click();
     await page.getByTestId('resident-card').getByTestId('resident-id-number').waitFor();
-    await screenshot(page, 'en', '43-resident-card');
+    await screenshot(page, 'en', '43-resident-card', { fullPage: false });
     await page.keyboard.press('Escape');
     await screenshot(page, 'en', '42-residents');
     await openScreen(page, 'Import');

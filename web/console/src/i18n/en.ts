@@ -330,6 +330,7 @@ const en: Catalog = {
     dueAt: 'Due',
     overdueBy: 'Late by',
     hoursLate: '{{hours}} h',
+    stuckAt: 'at {{step}}',
     none: 'No cases reported in this period',
     noOverdue: 'No overdue cases',
     noRanking: 'Nothing to rank in this period yet',

@@ -331,6 +331,7 @@ const zhCN = {
     dueAt: '办理时限',
     overdueBy: '超期',
     hoursLate: '{{hours}} 小时',
+    stuckAt: '停在{{step}}',
     none: '本期没有受理案件',
     noOverdue: '没有超期案件',
     noRanking: '本期还没有可排名的数据',

@@ -330,6 +330,7 @@ const zhTW: Catalog = {
     dueAt: '辦理時限',
     overdueBy: '超期',
     hoursLate: '{{hours}} 小時',
+    stuckAt: '停在{{step}}',
     none: '本期沒有受理案件',
     noOverdue: '沒有超期案件',
     noRanking: '本期還沒有可排名的資料',

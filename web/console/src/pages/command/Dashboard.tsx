@@ -111,8 +111,7 @@ export default function Dashboard() {
   };
   const byChannel: EChartsOption | undefined = s && {
     tooltip: { trigger: 'item', formatter: '{b}: {c} ({d}%)' },
-    legend: { bottom: 0, type: 'scroll' },
-    series: [{ type: 'pie', radius: ['35%', '65%'], center: ['50%', '45%'], data: s.byChannel.map((c) => ({ name: channelName(c.channel), value: c.n })) }],
+    series: [{ type: 'pie', radius: ['35%', '62%'], label: { formatter: '{b}\n{c}' }, data: s.byChannel.map((c) => ({ name: channelName(c.channel), value: c.n })) }],
   };
   // how far the period's cases got: one bar per step, in order (a funnel drawing hides the zeros)
   const funnel: EChartsOption | undefined = s && {
@@ -130,7 +129,7 @@ export default function Dashboard() {
     grid: { left: 8, right: 16, top: 32, bottom: 8, containLabel: true },
     xAxis: { type: 'category', data: ranked.map((r) => r.name), axisLabel: { interval: 0, rotate: ranked.length > 5 ? 30 : 0, width: 90, overflow: 'truncate' } },
     yAxis: { type: 'value', max: 100 },
-    series: (['responseRate', 'resolutionRate', 'satisfactionRate'] as const).map((k) => ({ type: 'bar', name: t(`dash.${k}`), data: ranked.map((r) => pct(r[k])) })),
+    series: (['responseRate', 'resolutionRate', 'satisfactionRate'] as const).map((k) => ({ type: 'bar', barMaxWidth: 24, name: t(`dash.${k}`), data: ranked.map((r) => pct(r[k])) })),
   };
 
   const gridValues = useMemo(
@@ -196,7 +195,7 @@ export default function Dashboard() {
     <Flex vertical gap={16}>
       <Row gutter={[16, 16]} data-testid="dash-totals">
         {(['intake', 'closed', 'open', 'overdue', 'atRisk'] as const).map((k) => (
-          <Col xs={12} md={8} xl={4} key={k} flex="1">
+          <Col key={k} flex="1 1 160px">
             <ChartCardStat label={t(`dash.${k}`)} value={s.totals[k]} danger={(k === 'overdue' || k === 'atRisk') && s.totals[k] > 0} testId={`dash-total-${k}`} />
           </Col>
         ))}
@@ -261,7 +260,7 @@ export default function Dashboard() {
                   dataIndex: 'dueAt',
                   width: 120,
                   // a case can be overdue at a step before handling (registration, response): no handling deadline then
-                  render: (v: string | null, c) => <Tag color="red">{v ? t('dash.hoursLate', { hours: Math.max(1, Math.round(dayjs().diff(dayjs(v), 'hour', true))) }) : t(`dash.step.${c.status}`, { defaultValue: c.status })}</Tag>,
+                  render: (v: string | null, c) => <Tag color="red">{v ? t('dash.hoursLate', { hours: Math.max(1, Math.round(dayjs().diff(dayjs(v), 'hour', true))) }) : t('dash.stuckAt', { step: t(`dash.step.${c.status}`, { defaultValue: c.status }) })}</Tag>,
                 },
               ]}
             />
