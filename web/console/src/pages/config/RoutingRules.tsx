@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { App, Button, Col, Form, Input, Modal, Row, Select, Space, Switch, Tag } from 'antd';
+import { App, Col, Form, Input, Row, Select, Space, Switch } from 'antd';
 import { api, newIdempotencyKey } from '../../api/client';
 import { ROUTING_TARGETS, type Compound, type Region, type RoutingRule } from '../../api/operations';
 import type { Org } from '../../api/types';
@@ -10,6 +10,7 @@ import { useSubmit } from '../../components/forms';
 import { useAsync } from '../../components/useAsync';
 import { deptTypeLabel } from '../../i18n/labels';
 import { useCategories } from './useCategories';
+import { activeColumn, activeFilter, categoryFilter, editColumn, inCategory, isActive, EditModal } from './columns';
 
 type Values = Omit<RoutingRule, 'id'>;
 const DEPT_TYPES = ['urban_management', 'housing', 'civil_affairs', 'police', 'market_regulation', 'environment', 'water', 'transport', 'emergency', 'health'];
@@ -39,7 +40,7 @@ export default function RoutingRules() {
     () =>
       listSource<RoutingRule, { category?: string; target?: string; active?: string }>(
         () => api.get<RoutingRule[]>('/api/routing-rules'),
-        (r, f) => (!f.category || r.category === f.category || r.category.startsWith(`${f.category}.`)) && (!f.target || r.target === f.target) && (!f.active || String(r.active) === f.active),
+        (r, f) => inCategory(r.category, f.category) && (!f.target || r.target === f.target) && isActive(r.active, f.active),
       ),
     [],
   );
@@ -76,22 +77,8 @@ export default function RoutingRules() {
     { key: 'assist', title: t('cfg.assist'), value: (r) => [...r.assistDeptTypes.map(deptTypeLabel), ...r.assistOrgIds.map((id) => orgName.get(id) ?? id)].join('、') },
     { key: 'supervisor', title: t('cfg.supervisor'), value: (r) => t(`cfg.supervisorName.${r.supervisor}`) },
     { key: 'note', title: t('cfg.note'), value: (r) => r.note ?? '', hidden: true },
-    {
-      key: 'active',
-      title: t('common.status'),
-      value: (r) => (r.active ? t('common.active') : t('common.inactive')),
-      render: (r) => (r.active ? <Tag color="green">{t('common.active')}</Tag> : <Tag>{t('common.inactive')}</Tag>),
-    },
-    {
-      key: 'actions',
-      title: t('common.actions'),
-      fixed: 'right',
-      render: (r) => (
-        <Button type="link" onClick={() => open(r)}>
-          {t('common.edit')}
-        </Button>
-      ),
-    },
+    activeColumn(t),
+    editColumn(t, open),
   ];
 
   const deptOptions = DEPT_TYPES.map((d) => ({ value: d, label: deptTypeLabel(d) }));
@@ -105,22 +92,12 @@ export default function RoutingRules() {
         exportName={t('cfg.routing')}
         reloadKey={reloadKey}
         filters={[
-          { name: 'category', label: t('cfg.category'), type: 'select', width: 260, options: categories.options.flatMap((g) => g.options) },
+          categoryFilter(t, categories),
           { name: 'target', label: t('cfg.targetLabel'), type: 'select', width: 160, options: ROUTING_TARGETS.map((x) => ({ value: x, label: t(`cfg.target.${x}`) })) },
-          { name: 'active', label: t('common.status'), type: 'select', width: 120, options: [{ value: 'true', label: t('common.active') }, { value: 'false', label: t('common.inactive') }] },
+          activeFilter(t),
         ]}
       />
-      <Modal
-        open={editing !== null}
-        title={editing === 'new' ? t('cfg.newRouting') : t('cfg.editRouting')}
-        okText={t('common.save')}
-        cancelText={t('common.cancel')}
-        confirmLoading={submitting}
-        onOk={() => void run()}
-        onCancel={() => setEditing(null)}
-        width={720}
-        forceRender
-      >
+      <EditModal open={editing !== null} title={editing === 'new' ? t('cfg.newRouting') : t('cfg.editRouting')} submitting={submitting} onSave={() => void run()} onClose={() => setEditing(null)} width={720}>
         <Form form={form} layout="vertical" initialValues={{ target: 'dept_type', supervisor: 'none', active: true, assistDeptTypes: [], assistOrgIds: [] }}>
           <Form.Item name="category" label={t('cfg.category')} rules={[{ required: true, message: t('common.required') }]}>
             <Select showSearch={{ optionFilterProp: 'label' }} options={categories.options} />
@@ -174,7 +151,7 @@ export default function RoutingRules() {
             <Input maxLength={200} />
           </Form.Item>
         </Form>
-      </Modal>
+      </EditModal>
     </PageLayout>
   );
 }

@@ -1,12 +1,13 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { App, Button, Col, Form, InputNumber, Modal, Row, Select, Slider, Tag } from 'antd';
+import { App, Col, Form, InputNumber, Row, Select, Slider, Tag } from 'antd';
 import { api } from '../../api/client';
 import { CLOCKS, type SlaRule } from '../../api/operations';
 import { CreateButton, PageLayout } from '../../components/PageLayout';
 import { TablePage, listSource, type TableColumn } from '../../components/TablePage';
 import { useSubmit } from '../../components/forms';
 import { useCategories } from './useCategories';
+import { categoryFilter, editColumn, inCategory, EditModal } from './columns';
 
 const STAGES = ['register', 'response', 'handle', 'verify'] as const;
 type Values = Omit<SlaRule, 'id'>;
@@ -20,7 +21,7 @@ export default function SlaRules() {
   const [editing, setEditing] = useState<SlaRule | 'new' | null>(null);
   const [form] = Form.useForm<Values>();
   const source = useMemo(
-    () => listSource<SlaRule, { category?: string; priority?: string }>(() => api.get<SlaRule[]>('/api/sla-rules'), (r, f) => (!f.category || r.category === f.category || r.category.startsWith(`${f.category}.`)) && (!f.priority || r.priority === f.priority)),
+    () => listSource<SlaRule, { category?: string; priority?: string }>(() => api.get<SlaRule[]>('/api/sla-rules'), (r, f) => inCategory(r.category, f.category) && (!f.priority || r.priority === f.priority)),
     [],
   );
   const amount = (r: SlaRule, s: (typeof STAGES)[number]) => `${r[`${s}Amount`]} ${t(`cfg.clock.${r[`${s}Clock`]}`)}`;
@@ -51,16 +52,7 @@ export default function SlaRules() {
     },
     ...STAGES.map((s) => ({ key: s, title: t(`cfg.stage.${s}`), value: (r: SlaRule) => amount(r, s) })),
     { key: 'warn', title: t('cfg.warnFraction'), value: (r) => `${Math.round(r.warnFraction * 100)}%` },
-    {
-      key: 'actions',
-      title: t('common.actions'),
-      fixed: 'right',
-      render: (r) => (
-        <Button type="link" onClick={() => open(r)}>
-          {t('common.edit')}
-        </Button>
-      ),
-    },
+    editColumn(t, open),
   ];
 
   const clockOptions = CLOCKS.map((c) => ({ value: c, label: t(`cfg.clock.${c}`) }));
@@ -74,21 +66,11 @@ export default function SlaRules() {
         exportName={t('cfg.sla')}
         reloadKey={reloadKey}
         filters={[
-          { name: 'category', label: t('cfg.category'), type: 'select', width: 260, options: categories.options.flatMap((g) => g.options) },
+          categoryFilter(t, categories),
           { name: 'priority', label: t('cfg.priority'), type: 'select', width: 120, options: (['normal', 'urgent'] as const).map((p) => ({ value: p, label: t(`cfg.priorityName.${p}`) })) },
         ]}
       />
-      <Modal
-        open={editing !== null}
-        title={editing === 'new' ? t('cfg.newSla') : t('cfg.editSla')}
-        okText={t('common.save')}
-        cancelText={t('common.cancel')}
-        confirmLoading={submitting}
-        onOk={() => void run()}
-        onCancel={() => setEditing(null)}
-        width={640}
-        forceRender
-      >
+      <EditModal open={editing !== null} title={editing === 'new' ? t('cfg.newSla') : t('cfg.editSla')} submitting={submitting} onSave={() => void run()} onClose={() => setEditing(null)} width={640}>
         <Form
           form={form}
           layout="vertical"
@@ -124,7 +106,7 @@ export default function SlaRules() {
             <Slider min={0} max={0.95} step={0.05} tooltip={{ formatter: (v) => `${Math.round((v ?? 0) * 100)}%` }} />
           </Form.Item>
         </Form>
-      </Modal>
+      </EditModal>
     </PageLayout>
   );
 }

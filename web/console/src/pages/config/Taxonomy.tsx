@@ -1,12 +1,13 @@
 import { useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { App, Button, Form, Input, InputNumber, Modal, Select, Space, Switch, Tag } from 'antd';
+import { App, Form, Input, InputNumber, Select, Space, Switch, Tag } from 'antd';
 import { api, newIdempotencyKey } from '../../api/client';
 import type { L3, TaxonomyItem, TaxonomyTop } from '../../api/operations';
 import { CreateButton, PageLayout } from '../../components/PageLayout';
 import { TablePage, listSource, type TableColumn } from '../../components/TablePage';
 import { useSubmit } from '../../components/forms';
 import { usePreferences } from '../../app/preferences';
+import { activeColumn, activeFilter, editColumn, isActive, EditModal } from './columns';
 
 interface Row extends TaxonomyItem {
   parent: TaxonomyTop | null;
@@ -42,7 +43,7 @@ export default function Taxonomy() {
         },
         (r, f) =>
           (!f.parent || r.code === f.parent || r.parent?.code === f.parent) &&
-          (!f.active || String(r.active) === f.active) &&
+          isActive(r.active, f.active) &&
           (!f.q || [r.code, ...Object.values(r.name), ...r.keywords].some((x) => x.toLowerCase().includes(f.q!.toLowerCase()))),
       ),
     [],
@@ -93,22 +94,8 @@ export default function Taxonomy() {
       ),
     },
     { key: 'sortOrder', title: t('cfg.sortOrder'), value: (r) => r.sortOrder, hidden: true },
-    {
-      key: 'active',
-      title: t('common.status'),
-      value: (r) => (r.active ? t('common.active') : t('common.inactive')),
-      render: (r) => (r.active ? <Tag color="green">{t('common.active')}</Tag> : <Tag>{t('common.inactive')}</Tag>),
-    },
-    {
-      key: 'actions',
-      title: t('common.actions'),
-      fixed: 'right',
-      render: (r) => (
-        <Button type="link" onClick={() => open(r)}>
-          {t('common.edit')}
-        </Button>
-      ),
-    },
+    activeColumn(t),
+    editColumn(t, open),
   ];
 
   return (
@@ -124,20 +111,10 @@ export default function Taxonomy() {
         filters={[
           { name: 'q', label: t('cfg.search'), type: 'text', placeholder: t('cfg.searchCategory') },
           { name: 'parent', label: t('cfg.parent'), type: 'select', options: tops.map((x) => ({ value: x.code, label: name(x.name) })) },
-          { name: 'active', label: t('common.status'), type: 'select', width: 120, options: [{ value: 'true', label: t('common.active') }, { value: 'false', label: t('common.inactive') }] },
+          activeFilter(t),
         ]}
       />
-      <Modal
-        open={editing !== null}
-        title={editing === 'new' ? t('cfg.newCategory') : t('cfg.editCategory', { code: editing?.code ?? '' })}
-        okText={t('common.save')}
-        cancelText={t('common.cancel')}
-        confirmLoading={submitting}
-        onOk={() => void run()}
-        onCancel={() => setEditing(null)}
-        width={680}
-        forceRender
-      >
+      <EditModal open={editing !== null} title={editing === 'new' ? t('cfg.newCategory') : t('cfg.editCategory', { code: editing?.code ?? '' })} submitting={submitting} onSave={() => void run()} onClose={() => setEditing(null)} width={680}>
         <Form form={form} layout="vertical" initialValues={{ keywords: [], sortOrder: 0 }}>
           {editing === 'new' && (
             <Space.Compact block>
@@ -168,7 +145,7 @@ export default function Taxonomy() {
             )}
           </Space>
         </Form>
-      </Modal>
+      </EditModal>
     </PageLayout>
   );
 }
