@@ -59,7 +59,8 @@ export function GridMap({ regions, values, label, colors = ['#e6f4ff', '#69b1ff'
         roam: true,
         aspectScale: 0.85,
         selectedMode: onSelect ? 'single' : false,
-        label: { show: drawn.length <= 60, formatter: (p: { name: string }) => short(p.name), fontSize: 11 },
+        // names on the map only while they fit (one street or community); otherwise on hover
+        label: { show: drawn.length <= 16, formatter: (p: { name: string }) => short(p.name), fontSize: 11 },
         emphasis: { label: { show: true, formatter: (p: { name: string }) => names.get(p.name) ?? '' } },
         itemStyle: { borderColor: '#555', borderWidth: 0.6 },
         data: drawn.map((r) => ({ name: r.id, value: values.get(r.id)?.value ?? 0, selected: r.id === selected })),
