@@ -47,7 +47,7 @@ export default function RoutingRules() {
 
   const targetText = (r: RoutingRule) => {
     if (r.target === 'org') return orgName.get(r.targetOrgId ?? '') ?? r.targetOrgId ?? '';
-    if (r.target === 'dept_type') return `${t('cfg.target.dept_type')}：${deptTypeLabel(r.targetDeptType ?? '')}`;
+    if (r.target === 'dept_type') return t('cfg.deptTarget', { type: deptTypeLabel(r.targetDeptType ?? '') });
     return t(`cfg.target.${r.target}`);
   };
 

@@ -79,7 +79,7 @@ export default function Taxonomy() {
       render: (r) => (r.parent ? <span className="tree-child">{name(r.name)}</span> : <strong>{name(r.name)}</strong>),
     },
     { key: 'parent', title: t('cfg.parent'), value: (r) => (r.parent ? name(r.parent.name) : t('cfg.topLevel')) },
-    { key: 'en', title: 'English', value: (r) => r.name.en, hidden: language === 'en' },
+    { key: 'en', title: t('cfg.lang.en'), value: (r) => r.name.en, hidden: language === 'en' },
     {
       key: 'keywords',
       title: t('cfg.keywords'),

@@ -176,7 +176,7 @@ function ResidentCard({ id, onClose, tagName, tagList }: { id: string | null; on
             <Descriptions.Item label={t('reg.household')} span={2}>
               {d.household ? (
                 <Link to={`/registry/places?household=${d.household.id}`}>
-                  {d.household.label} {d.relation && `（${t(`reg.relations.${d.relation}`)}）`}
+                  {d.relation ? t('reg.householdAs', { label: d.household.label, relation: t(`reg.relations.${d.relation}`) }) : d.household.label}
                 </Link>
               ) : (
                 t('reg.notHoused')
@@ -262,9 +262,13 @@ function ResidentCard({ id, onClose, tagName, tagList }: { id: string | null; on
                       })),
                       ...d.changes.map((c) => ({
                         color: 'gray',
-                        content: `${dayjs(c.at).format('YYYY-MM-DD HH:mm')} ${t(`reg.sources.${c.source}`, { defaultValue: c.source })}：${Object.entries(c.changes)
-                          .map(([k, v]) => `${fieldLabel(k)} ${String(v.from ?? '—')} → ${String(v.to ?? '—')}`)
-                          .join('；')}`,
+                        content: t('reg.changeLine', {
+                          at: dayjs(c.at).format('YYYY-MM-DD HH:mm'),
+                          source: t(`reg.sources.${c.source}`, { defaultValue: c.source }),
+                          changes: Object.entries(c.changes)
+                            .map(([k, v]) => `${fieldLabel(k)} ${String(v.from ?? '—')} → ${String(v.to ?? '—')}`)
+                            .join(t('reg.listSeparator')),
+                        }),
                       })),
                     ]}
                   />
