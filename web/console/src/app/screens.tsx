@@ -1,6 +1,8 @@
 import type { ComponentType, ReactNode } from 'react';
 import { ApartmentOutlined, AuditOutlined, HomeOutlined, KeyOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
 import type { Permission } from './session';
+// ---- command centre, registry and case-rule screens (icons) ----
+import { BankOutlined, BranchesOutlined, CalendarOutlined, CloudUploadOutlined, DashboardOutlined, FieldTimeOutlined, GlobalOutlined, IdcardOutlined, TagsOutlined } from '@ant-design/icons';
 
 /**
  * Every screen of the console, in menu order. The router and the side menu are both built from this
@@ -23,12 +25,29 @@ export interface Screen {
 /** Menu sections, in order; a section with no visible screen is not shown. */
 export const MENU_GROUPS = [
   { key: 'workbench', title: 'menu.workbench' },
+  // ---- command centre, registry and case rules ----
+  { key: 'command', title: 'dash.menu' },
+  { key: 'registry', title: 'reg.menu' },
+  { key: 'config', title: 'cfg.menu' },
+  // ----
   { key: 'admin', title: 'menu.admin' },
 ] as const;
 export type MenuGroup = (typeof MENU_GROUPS)[number]['key'];
 
 export const SCREENS: Screen[] = [
   { path: '/', title: 'screen.home', group: 'workbench', icon: <HomeOutlined />, load: () => import('../pages/Home') },
+  // ---- command centre, registry and case rules ----
+  // the dashboard counts cases: every role holding metrics.read also holds case.read (the API checks both)
+  { path: '/command', title: 'dash.title', group: 'command', icon: <DashboardOutlined />, permission: 'metrics.read', load: () => import('../pages/command/Dashboard') },
+  { path: '/registry/map', title: 'reg.mapTitle', group: 'registry', icon: <GlobalOutlined />, permission: 'region.read', load: () => import('../pages/registry/GridMapPage') },
+  { path: '/registry/places', title: 'reg.placesTitle', group: 'registry', icon: <BankOutlined />, permission: 'region.read', load: () => import('../pages/registry/Places') },
+  { path: '/registry/residents', title: 'reg.residentsTitle', group: 'registry', icon: <IdcardOutlined />, permission: 'resident.read', load: () => import('../pages/registry/Residents') },
+  { path: '/registry/imports', title: 'reg.importsTitle', group: 'registry', icon: <CloudUploadOutlined />, permission: ['resident.import', 'place.write'], load: () => import('../pages/registry/Imports') },
+  { path: '/config/taxonomy', title: 'cfg.taxonomy', group: 'config', icon: <TagsOutlined />, permission: 'taxonomy.write', load: () => import('../pages/config/Taxonomy') },
+  { path: '/config/routing', title: 'cfg.routing', group: 'config', icon: <BranchesOutlined />, permission: 'case.admin', load: () => import('../pages/config/RoutingRules') },
+  { path: '/config/sla', title: 'cfg.sla', group: 'config', icon: <FieldTimeOutlined />, permission: 'case.admin', load: () => import('../pages/config/SlaRules') },
+  { path: '/config/calendar', title: 'cfg.calendar', group: 'config', icon: <CalendarOutlined />, permission: 'case.admin', load: () => import('../pages/config/Calendar') },
+  // ----
   {
     path: '/admin/orgs',
     title: 'screen.orgs',
