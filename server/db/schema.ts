@@ -5,6 +5,7 @@ import type { TaxonomyTables } from '../modules/taxonomy/tables.ts';
 import type { CaseTables } from '../modules/cases/tables.ts';
 import type { NotificationTables } from '../modules/notifications/tables.ts';
 import type { MetricTables } from '../modules/metrics/tables.ts';
+import type { ConsoleTables } from '../modules/console/tables.ts';
 
 /**
  * Row types of the database, for Kysely. Foundation tables are here; each domain module declares
@@ -260,4 +261,4 @@ export interface FoundationTables {
 }
 
 // Modules add their tables here: `export interface DB extends FoundationTables, CaseTables {}`.
-export interface DB extends FoundationTables, RegistryTables, DispatchTables, TaxonomyTables, CaseTables, NotificationTables, MetricTables {}
+export interface DB extends FoundationTables, RegistryTables, DispatchTables, TaxonomyTables, CaseTables, NotificationTables, MetricTables, ConsoleTables {}

@@ -9,6 +9,7 @@ import { taxonomyModule } from './taxonomy/index.ts';
 import { casesModule } from './cases/index.ts';
 import { notificationsModule } from './notifications/index.ts';
 import { metricsModule } from './metrics/index.ts';
+import { consoleModule } from './console/index.ts';
 
 /** The modules that make up Linli, in registration order. */
-export const modules: LinliModule[] = [systemModule, authModule, usersModule, integrationsModule, registryModule, dispatchModule, taxonomyModule, notificationsModule, casesModule, metricsModule];
+export const modules: LinliModule[] = [systemModule, authModule, usersModule, integrationsModule, registryModule, dispatchModule, taxonomyModule, notificationsModule, casesModule, metricsModule, consoleModule];
