@@ -1,6 +1,8 @@
 import type { ComponentType, ReactNode } from 'react';
 import { ApartmentOutlined, AuditOutlined, HomeOutlined, KeyOutlined, SafetyCertificateOutlined, TeamOutlined } from '@ant-design/icons';
+import { matchPath } from 'react-router';
 import type { Permission } from './session';
+import { CASE_SCREENS } from '../pages/cases/screens';
 
 /**
  * Every screen of the console, in menu order. The router and the side menu are both built from this
@@ -17,18 +19,23 @@ export interface Screen {
   group: MenuGroup;
   icon: ReactNode;
   permission?: Permission;
+  /** false: a route without a menu entry or shortcut (a case's own screen) */
+  menu?: false;
   load: () => Promise<{ default: ComponentType }>;
 }
 
 /** Menu sections, in order; a section with no visible screen is not shown. */
 export const MENU_GROUPS = [
   { key: 'workbench', title: 'menu.workbench' },
+  { key: 'cases', title: 'work.menu' },
   { key: 'admin', title: 'menu.admin' },
 ] as const;
 export type MenuGroup = (typeof MENU_GROUPS)[number]['key'];
 
 export const SCREENS: Screen[] = [
   { path: '/', title: 'screen.home', group: 'workbench', icon: <HomeOutlined />, load: () => import('../pages/Home') },
+  // the case loop's queues, intake, case screen and reply templates (pages/cases/screens.tsx)
+  ...CASE_SCREENS,
   {
     path: '/admin/orgs',
     title: 'screen.orgs',
@@ -45,5 +52,5 @@ export const SCREENS: Screen[] = [
 ];
 
 export function screenAt(pathname: string): Screen | undefined {
-  return SCREENS.find((s) => s.path === pathname) ?? SCREENS.filter((s) => s.path !== '/' && pathname.startsWith(`${s.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
+  return SCREENS.find((s) => s.path === pathname) ?? SCREENS.find((s) => s.path.includes(':') && matchPath(s.path, pathname)) ?? SCREENS.filter((s) => s.path !== '/' && pathname.startsWith(`${s.path}/`)).sort((a, b) => b.path.length - a.path.length)[0];
 }

@@ -1,4 +1,5 @@
 import type { Catalog } from './zh-CN';
+import work from './work/en';
 
 /** English. */
 const en: Catalog = {
@@ -290,6 +291,8 @@ const en: Catalog = {
     phone: 'Phone number',
     setting: 'Setting',
   },
+  // the case loop's screens (work queues, case screen, intake, case sheet, reply templates): i18n/work/
+  work,
 };
 
 export default en;

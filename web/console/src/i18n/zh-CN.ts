@@ -1,3 +1,5 @@
+import work from './work/zh-CN';
+
 /**
  * Simplified Chinese, the console's first language. zh-TW.ts and en.ts must have exactly the same keys
  * (the type below and catalogs.test.ts check it). Plain words a community worker uses, no jargon.
@@ -291,6 +293,8 @@ const zhCN = {
     phone: '手机号',
     setting: '系统设置',
   },
+  // the case loop's screens (work queues, case screen, intake, case sheet, reply templates): i18n/work/
+  work,
 };
 
 /** The shape every catalog has: the same keys, each a string. */

@@ -1,4 +1,5 @@
 import type { Catalog } from './zh-CN';
+import work from './work/zh-TW';
 
 /** Traditional Chinese in Taiwan usage (登入、帳號、使用者、稽核、權杖、匯出、重新整理 …). */
 const zhTW: Catalog = {
@@ -290,6 +291,8 @@ const zhTW: Catalog = {
     phone: '手機號碼',
     setting: '系統設定',
   },
+  // the case loop's screens (work queues, case screen, intake, case sheet, reply templates): i18n/work/
+  work,
 };
 
 export default zhTW;
