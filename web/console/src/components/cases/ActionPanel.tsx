@@ -37,6 +37,16 @@ const FORMS: Record<string, string[]> = {
 };
 const parse = (spec: string) => ({ field: spec.replace('*', '') as Field, required: spec.endsWith('*') });
 
+/**
+ * Steps the workflow allows in the state but that need something to act on: offered only when it is
+ * there (the server would refuse them otherwise).
+ */
+const CONTEXTUAL: Record<string, (c: CaseDetail) => boolean> = {
+  approve_extension: (c) => c.extensions.some((e) => e.state === 'pending'),
+  rate: (c) => c.whistles.some((w) => w.checkedInAt !== null && w.ratedOnTime === null),
+  acknowledge: (c) => c.supervisions.some((s) => s.acknowledgedAt === null),
+};
+
 /** The steps of the main path: shown as primary buttons. */
 const MAIN = new Set(['register', 'dispatch', 'accept', 'handle', 'verify', 'close', 'evaluate', 'check_in']);
 const DANGER = new Set(['reject', 'return']);
@@ -49,8 +59,9 @@ const DANGER = new Set(['reject', 'return']);
 export function ActionPanel({ c, onDone, suggestedCategory, similar }: { c: CaseDetail; onDone: (next: CaseDetail) => void; suggestedCategory?: string; similar: CaseSummary[] }) {
   const { t } = useTranslation();
   const [open, setOpen] = useState<string | null>(null);
-  if (!c.allowedActions.length) return <Typography.Text type="secondary" data-testid="no-actions">{t('work.actions.none')}</Typography.Text>;
-  const ordered = [...c.allowedActions].sort((a, b) => Number(MAIN.has(b)) - Number(MAIN.has(a)));
+  const offered = c.allowedActions.filter((a) => !CONTEXTUAL[a] || CONTEXTUAL[a](c));
+  if (!offered.length) return <Typography.Text type="secondary" data-testid="no-actions">{t('work.actions.none')}</Typography.Text>;
+  const ordered = [...offered].sort((a, b) => Number(MAIN.has(b)) - Number(MAIN.has(a)));
   return (
     <>
       <Flex wrap gap={8} data-testid="actions">

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { Tag, Tooltip, Typography } from 'antd';
+import { Space, Tag, Tooltip, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { api } from '../../api/client';
 import type { CaseState, Clock, TaxonomyTop } from '../../api/cases';
@@ -22,8 +22,16 @@ const STATUS_COLOR: Record<CaseState, string> = {
   reported: 'gold', registered: 'blue', dispatched: 'geekblue', accepted: 'cyan', handled: 'purple', verified: 'lime',
   closed: 'green', evaluated: 'green', parked: 'default', merged: 'default', rejected: 'default',
 };
-export function StatusTag({ status }: { status: string }) {
-  return <Tag color={STATUS_COLOR[status as CaseState] ?? 'default'} data-testid="status-tag">{statusLabel(status)}</Tag>;
+/** The state as a coloured tag; `overdue` adds a red 超期 tag. */
+export function StatusTag({ status, overdue }: { status: string; overdue?: boolean }) {
+  const tag = <Tag color={STATUS_COLOR[status as CaseState] ?? 'default'} data-testid="status-tag">{statusLabel(status)}</Tag>;
+  if (!overdue) return tag;
+  return (
+    <Space size={4}>
+      {tag}
+      <Tag color="error">{i18next.t('work.overdue')}</Tag>
+    </Space>
+  );
 }
 
 /** Category names in the UI language, from GET /api/taxonomy (once per page load). */

@@ -47,14 +47,11 @@ export function TextWithTemplates({ value, onChange, templates, rows = 3, maxLen
  * Photo upload for a case: each picked file goes to POST /api/files at once; the form's value is the
  * list of file ids the server answered (what attachmentIds takes).
  */
-export function PhotoUpload({ value, onChange, max = 9 }: { value?: string[]; onChange?: (ids: string[]) => void; max?: number }) {
+export function PhotoUpload({ onChange, max = 9 }: { value?: string[]; onChange?: (ids: string[]) => void; max?: number }) {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const [files, setFiles] = useState<UploadFile[]>([]);
   const ids = (list: UploadFile[]) => list.filter((f) => f.status === 'done' && f.response?.id).map((f) => f.response.id as string);
-  useEffect(() => {
-    if (!value?.length && files.length) setFiles([]);
-  }, [value]);
   return (
     <Upload
       listType="picture-card"

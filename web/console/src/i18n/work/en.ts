@@ -202,6 +202,7 @@ const work: WorkCatalog = {
   },
   actions: { none: 'There is nothing for you to do on this case now.', done: 'Done: {{action}}', confirm: '{{action}} this case?' },
   case: {
+    info: 'The case',
     notFound: 'This case does not exist or is outside your area',
     anonymous: 'Anonymous',
     residentAccount: 'The resident (platform account)',

@@ -203,6 +203,7 @@ const work = {
   },
   actions: { none: '当前没有您可以办理的操作。', done: '已{{action}}', confirm: '确定要{{action}}吗？' },
   case: {
+    info: '案件信息',
     notFound: '案件不存在，或不在您的管辖范围内',
     anonymous: '匿名',
     residentAccount: '居民本人（平台账号）',

@@ -202,6 +202,7 @@ const work: WorkCatalog = {
   },
   actions: { none: '當前沒有您可以辦理的操作。', done: '已{{action}}', confirm: '確定要{{action}}嗎？' },
   case: {
+    info: '案件資訊',
     notFound: '案件不存在，或不在您的管轄範圍內',
     anonymous: '匿名',
     residentAccount: '居民本人（平台帳號）',

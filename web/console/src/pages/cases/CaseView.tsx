@@ -100,9 +100,9 @@ export default function CaseView() {
       <Row gutter={[16, 16]}>
         <Col xs={24} xl={15}>
           <Flex vertical gap={16}>
-            <Card title={c.title} data-testid="case-info">
+            <Card title={c.title !== c.description ? c.title : t('work.case.info')} data-testid="case-info">
               <Typography.Paragraph className="case-description">{c.description}</Typography.Paragraph>
-              <Descriptions column={{ xs: 1, md: 2 }} size="small" bordered>
+              <Descriptions column={{ xs: 1, md: 2 }} size="small" bordered styles={{ label: { whiteSpace: 'nowrap' } }}>
                 <Descriptions.Item label={t('work.field.category')}>{tax.name(c.category) || c.categoryName}</Descriptions.Item>
                 <Descriptions.Item label={t('work.field.type')}>{typeLabel(c.type)}</Descriptions.Item>
                 <Descriptions.Item label={t('work.field.channel')}>{channelLabel(c.channel)}</Descriptions.Item>

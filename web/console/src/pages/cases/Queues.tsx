@@ -251,13 +251,13 @@ function Queue({ kind }: { kind: QueueKind }) {
   /* ---- columns ---- */
   const clockOf = (r: Row) => mainClock(clocks.byCase.get(r.caseId));
   const columns: { key: string; title: string; render: (r: Row) => ReactNode; value: (r: Row) => CellValue; width?: number }[] = [
-    { key: 'caseNo', title: t('work.field.caseNo'), width: 170, value: (r) => r.caseNo, render: (r) => <Link to={`/cases/${r.caseId}`} data-testid="case-link">{r.caseNo}</Link> },
+    { key: 'caseNo', title: t('work.field.caseNo'), width: 170, value: (r) => r.caseNo, render: (r) => <Link to={`/cases/${r.caseId}`} className="nowrap" data-testid="case-link">{r.caseNo}</Link> },
     {
       key: 'title', title: t('work.field.title'), value: (r) => r.title,
       render: (r) => (
         <Space size={4}>
           {r.priority === 'urgent' && <Tag color="red">{t('work.priority.urgent')}</Tag>}
-          <Typography.Text ellipsis style={{ maxWidth: 320 }}>{r.title}</Typography.Text>
+          <Typography.Text ellipsis style={{ maxWidth: 280 }}>{r.title}</Typography.Text>
         </Space>
       ),
     },
@@ -279,14 +279,17 @@ function Queue({ kind }: { kind: QueueKind }) {
     },
     {
       key: 'status', title: t('work.field.status'), value: (r) => statusLabel(r.status),
-      render: (r) => (
-        <Space size={4}>
-          <StatusTag status={r.status} />
-          {r.overdue && <Tag color="error">{t('work.overdue')}</Tag>}
-        </Space>
-      ),
+      render: (r) => <StatusTag status={r.status} overdue={r.overdue} />,
     },
   ];
+  columns.push({
+    key: 'countdown', title: t('work.field.timeLeft'), width: 170,
+    value: (r) => {
+      const c = clockOf(r);
+      return c ? (c.overdueMinutes > 0 ? -c.overdueMinutes : c.remainingMinutes) : null;
+    },
+    render: (r) => <Countdown clock={clockOf(r)} dayMinutes={clocks.dayMinutes} />,
+  });
   if (preset?.watch) {
     columns.push(
       { key: 'watchKind', title: t('work.field.clock'), value: (r) => deadlineLabel(r.watchKind ?? ''), render: (r) => deadlineLabel(r.watchKind ?? '') },
@@ -298,21 +301,13 @@ function Queue({ kind }: { kind: QueueKind }) {
       },
     );
   } else {
-    columns.push({
+    if (kind !== 'handle') columns.push({
       key: 'unit', title: kind === 'dispatch' && (preset?.status === 'reported' || preset?.status === 'registered') ? t('work.field.suggestedUnit') : t('work.field.unit'),
       value: (r) => r.summary?.assignedOrgName, render: (r) => r.summary?.assignedOrgName ?? '—',
     });
     columns.push({ key: 'address', title: t('work.field.address'), value: (r) => r.summary?.address, render: (r) => <Typography.Text ellipsis style={{ maxWidth: 200 }}>{r.summary?.address ?? ''}</Typography.Text> });
     columns.push({ key: 'reportedAt', title: t('work.field.reportedAt'), width: 150, value: (r) => (r.summary ? new Date(r.summary.reportedAt) : null), render: (r) => fmt(r.summary?.reportedAt) });
   }
-  columns.push({
-    key: 'countdown', title: t('work.field.timeLeft'), width: 170,
-    value: (r) => {
-      const c = clockOf(r);
-      return c ? (c.overdueMinutes > 0 ? -c.overdueMinutes : c.remainingMinutes) : null;
-    },
-    render: (r) => <Countdown clock={clockOf(r)} dayMinutes={clocks.dayMinutes} />,
-  });
 
   const tableColumns: TableProps<Row>['columns'] = columns.map((c) => ({ key: c.key, title: c.title, width: c.width, render: (_: unknown, r: Row) => c.render(r) }));
   const isLate = (r: Row) => r.overdue || (clockOf(r)?.overdueMinutes ?? 0) > 0;

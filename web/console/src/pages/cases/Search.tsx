@@ -1,7 +1,6 @@
 import { useMemo } from 'react';
 import { Link } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { Space, Tag } from 'antd';
 import { CASE_STATES, listCases, type CaseSummary } from '../../api/cases';
 import { PageLayout } from '../../components/PageLayout';
 import { TablePage, cursorSource, type TableColumn } from '../../components/TablePage';
@@ -32,12 +31,7 @@ export default function Search() {
     { key: 'category', title: t('work.field.category'), value: (r) => tax.name(r.category) },
     {
       key: 'status', title: t('work.field.status'), value: (r) => statusLabel(r.status),
-      render: (r) => (
-        <Space size={4}>
-          <StatusTag status={r.status} />
-          {r.overdue && <Tag color="error">{t('work.overdue')}</Tag>}
-        </Space>
-      ),
+      render: (r) => <StatusTag status={r.status} overdue={r.overdue} />,
     },
     { key: 'channel', title: t('work.field.channel'), value: (r) => channelLabel(r.channel), hidden: true },
     { key: 'unit', title: t('work.field.unit'), value: (r) => r.assignedOrgName },
