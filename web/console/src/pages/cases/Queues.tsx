@@ -11,7 +11,7 @@ import {
 } from '../../api/cases';
 import { PageLayout } from '../../components/PageLayout';
 import { downloadXlsx, type CellValue } from '../../components/exportXlsx';
-import { Countdown, StatusTag, deadlineLabel, fmt, mainClock, statusLabel, useTaxonomy } from '../../components/cases/common';
+import { Countdown, StatusTag, deadlineLabel, duration, fmt, mainClock, statusLabel, useTaxonomy } from '../../components/cases/common';
 import { LiveControls, useLiveNotices } from '../../components/cases/live';
 import { holds, useMe } from '../../app/session';
 
@@ -282,7 +282,8 @@ function Queue({ kind }: { kind: QueueKind }) {
       render: (r) => <StatusTag status={r.status} overdue={r.overdue} />,
     },
   ];
-  columns.push({
+  // the watch list's rows carry their own clock (below); the queues ask for the open clocks
+  if (!preset?.watch) columns.push({
     key: 'countdown', title: t('work.field.timeLeft'), width: 170,
     value: (r) => {
       const c = clockOf(r);
@@ -297,7 +298,12 @@ function Queue({ kind }: { kind: QueueKind }) {
       ...(preset.watch === 'whistles' ? [{ key: 'whistler', title: t('work.field.whistler'), value: (r: Row) => r.whistler, render: (r: Row) => r.whistler }] : []),
       {
         key: 'due', title: t('work.field.due'), value: (r) => (r.watchDue ? new Date(r.watchDue) : null),
-        render: (r) => <Typography.Text type={r.watchOverdue ? 'danger' : 'warning'} strong>{fmt(r.watchDue)}</Typography.Text>,
+        render: (r) => (
+          <Typography.Text type={r.watchOverdue ? 'danger' : 'warning'} strong>
+            {fmt(r.watchDue)}
+            {r.watchOverdue && r.watchDue && ` · ${t('work.countdown.overdue', { time: duration(Math.max(0, Math.floor((Date.now() - new Date(r.watchDue).getTime()) / 60_000))) })}`}
+          </Typography.Text>
+        ),
       },
     );
   } else {
