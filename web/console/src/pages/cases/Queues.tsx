@@ -293,9 +293,6 @@ function Queue({ kind }: { kind: QueueKind }) {
   });
   if (preset?.watch) {
     columns.push(
-      { key: 'watchKind', title: t('work.field.clock'), value: (r) => deadlineLabel(r.watchKind ?? ''), render: (r) => deadlineLabel(r.watchKind ?? '') },
-      { key: 'watchOrg', title: t('work.field.responsible'), value: (r) => r.watchOrg, render: (r) => r.watchOrg },
-      ...(preset.watch === 'whistles' ? [{ key: 'whistler', title: t('work.field.whistler'), value: (r: Row) => r.whistler, render: (r: Row) => r.whistler }] : []),
       {
         key: 'due', title: t('work.field.due'), value: (r) => (r.watchDue ? new Date(r.watchDue) : null),
         render: (r) => (
@@ -305,6 +302,9 @@ function Queue({ kind }: { kind: QueueKind }) {
           </Typography.Text>
         ),
       },
+      { key: 'watchKind', title: t('work.field.clock'), value: (r) => deadlineLabel(r.watchKind ?? ''), render: (r) => deadlineLabel(r.watchKind ?? '') },
+      { key: 'watchOrg', title: t('work.field.responsible'), value: (r) => r.watchOrg, render: (r) => r.watchOrg },
+      ...(preset.watch === 'whistles' ? [{ key: 'whistler', title: t('work.field.whistler'), value: (r: Row) => r.whistler, render: (r: Row) => r.whistler }] : []),
     );
   } else {
     if (kind !== 'handle') columns.push({
