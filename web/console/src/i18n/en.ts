@@ -1,4 +1,5 @@
 import type { Catalog } from './zh-CN';
+import work from './work/en';
 
 /** English. */
 const en: Catalog = {
@@ -577,6 +578,8 @@ const en: Catalog = {
     openReport: 'Open',
     statuses: { validated: 'Waiting for confirmation', confirmed: 'Imported', failed: 'Failed' },
   },
+  // the case loop's screens (work queues, case screen, intake, case sheet, reply templates): i18n/work/
+  work,
 };
 
 export default en;

@@ -1,3 +1,5 @@
+import work from './work/zh-CN';
+
 /**
  * Simplified Chinese, the console's first language. zh-TW.ts and en.ts must have exactly the same keys
  * (the type below and catalogs.test.ts check it). Plain words a community worker uses, no jargon.
@@ -578,6 +580,8 @@ const zhCN = {
     openReport: '查看结果',
     statuses: { validated: '待确认', confirmed: '已导入', failed: '失败' },
   },
+  // the case loop's screens (work queues, case screen, intake, case sheet, reply templates): i18n/work/
+  work,
 };
 
 /** The shape every catalog has: the same keys, each a string. */

@@ -1,4 +1,5 @@
 import type { Catalog } from './zh-CN';
+import work from './work/zh-TW';
 
 /** Traditional Chinese in Taiwan usage (登入、帳號、使用者、稽核、權杖、匯出、重新整理 …). */
 const zhTW: Catalog = {
@@ -577,6 +578,8 @@ const zhTW: Catalog = {
     openReport: '檢視結果',
     statuses: { validated: '待確認', confirmed: '已匯入', failed: '失敗' },
   },
+  // the case loop's screens (work queues, case screen, intake, case sheet, reply templates): i18n/work/
+  work,
 };
 
 export default zhTW;
