@@ -25,7 +25,7 @@ function run(script: string, env: Record<string, string>, ...args: string[]) {
     cwd: root,
     env: { ...process.env, LINLI_SECRET: SECRET, LINLI_LOG_LEVEL: 'warn', ...env },
     encoding: 'utf8',
-    timeout: 240_000,
+    timeout: 420_000,
   });
   return { code: r.status, out: `${r.stdout}${r.stderr}` };
 }
@@ -134,5 +134,5 @@ describe('npm run generate', () => {
         SELECT COALESCE(max(split_part(c.case_no, '-', 3)::int), 0) FROM cases c
         WHERE 'case_no_' || split_part(c.case_no, '-', 1) || '_' || split_part(c.case_no, '-', 2) = s.sequencename)`.execute(db);
     expect(behind.rows).toEqual([]);
-  }, 600_000);
+  }, 900_000);
 });
