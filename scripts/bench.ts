@@ -11,13 +11,13 @@
 //     the driver: ratio API/raw     2 work queue p95, growth over the smallest size
 //   3 street ranking for a month     4 resident search (name, masked-ID tail, phone)
 //   5 import of an xlsx (rows/s, peak RSS)   6 classifier texts/s on one core   7 server RSS under load
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { startServerProcess, type ServerProcess } from './lib/server-process.ts';
 import { sql } from 'kysely';
 import pg from 'pg';
 import { openDatabase, type Database } from '../server/db/index.ts';
@@ -122,37 +122,14 @@ async function target(residents: number, cases: number): Promise<Target> {
 }
 
 // ---------- the server as its own process
-interface Server { port: number; child: ChildProcess; rss: () => number }
-async function startServer(env: Record<string, string>): Promise<Server> {
-  const port = 20000 + Math.floor(Math.random() * 20000);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-    cwd: root,
-    env: {
-      ...process.env, ...env, LINLI_SECRET: SECRET, PORT: String(port), HOST: '127.0.0.1', LINLI_LOG_LEVEL: 'warn', LINLI_DEMO: '0',
-      // the benchmark's clients share one address and a few accounts: per-minute limits would measure themselves
-      LINLI_RATE_LIMIT_PER_MINUTE: '100000000', LINLI_DB_POOL_MAX: '10', LINLI_DB_QUEUE_MAX: '1000', LINLI_TRUST_PROXY: '1',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
+type Server = ServerProcess;
+const startServer = (env: Record<string, string>) =>
+  startServerProcess({
+    ...env, LINLI_SECRET: SECRET, LINLI_DEMO: '0',
+    // the benchmark's clients share one address and a few accounts: per-minute limits would measure themselves
+    LINLI_RATE_LIMIT_PER_MINUTE: '100000000', LINLI_DB_POOL_MAX: '10', LINLI_DB_QUEUE_MAX: '1000', LINLI_TRUST_PROXY: '1',
   });
-  let log = '';
-  child.stdout!.on('data', (d) => (log += d));
-  child.stderr!.on('data', (d) => (log += d));
-  for (let i = 0; i < 600; i++) {
-    if (child.exitCode !== null) throw new Error(`server exited:\n${log}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.ok).catch(() => false);
-    if (ok) break;
-    await sleep(500);
-  }
-  const rss = () => {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
-    return m ? Number(m[1]) / 1024 : NaN;
-  };
-  return { port, child, rss };
-}
-async function stopServer(s: Server) {
-  s.child.kill('SIGTERM');
-  if (s.child.exitCode === null) await new Promise((r) => s.child.once('exit', r));
-}
+const stopServer = (s: Server) => s.stop();
 
 // ---------- HTTP
 const agentUrl = (port: number) => `http://127.0.0.1:${port}`;

@@ -4,7 +4,7 @@ import { requirePermission, requireUser, rowInScope, scopeOf } from '../../platf
 import { inTransaction, type Ctx } from '../../platform/context.ts';
 import { AppError, conflict, forbidden, notFound, unauthorized } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
-import { findInScope, getResident, listVisits, reveal } from '../registry/residents/service.ts';
+import { findInScope, getResident, listVisits } from '../registry/residents/service.ts';
 import { lockResident } from '../registry/residents/store.ts';
 import * as store from './store.ts';
 
@@ -26,7 +26,9 @@ async function personalCases(ctx: Ctx, residentId: string, phoneEnc: string | nu
 export async function personalData(ctx: Ctx, residentId: string) {
   requirePermission(ctx, 'resident.reveal');
   const detail = await getResident(ctx, residentId);
-  const numbers = await reveal(ctx, residentId);
+  // numbers in full: this read is audited below as resident.personal_data, not as a second reveal
+  const pii = ctx.platform.pii;
+  const numbers = { idNumber: pii.decrypt(detail.id_enc), phone: detail.phone_enc ? pii.decrypt(detail.phone_enc) : null };
   const visits = await listVisits(ctx, residentId);
   const { account, cases } = await personalCases(ctx, residentId, detail.phone_enc);
   const holds = await store.holdsOf(ctx.db, residentId);
@@ -42,7 +44,7 @@ export async function personalData(ctx: Ctx, residentId: string) {
     careTags: detail.tagHistory.map((t) => ({ tag: t.tag, from: t.valid_from, to: t.valid_to, note: t.note })),
     changes: detail.changes.map((c) => ({ at: new Date(c.at).toISOString(), source: c.source, fields: Object.keys(c.changes ?? {}) })),
     visits: visits.map((v) => ({ at: new Date(v.visited_at).toISOString(), method: v.method, notes: v.notes })),
-    account: account ? { phone: ctx.platform.pii.decrypt(account.phone_enc), createdAt: new Date(account.created_at).toISOString(), lastSignInAt: account.last_login_at ? new Date(account.last_login_at).toISOString() : null } : null,
+    account: account ? { phone: pii.decrypt(account.phone_enc), createdAt: new Date(account.created_at).toISOString(), lastSignInAt: account.last_login_at ? new Date(account.last_login_at).toISOString() : null } : null,
     cases: cases.map((c) => ({ caseNo: c.case_no, reportedAt: new Date(c.reported_at).toISOString(), category: c.category, status: c.status, description: c.description })),
     legalHolds: holds.map(presentHold),
   };

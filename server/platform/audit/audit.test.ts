@@ -1,9 +1,23 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/support/harness.ts';
+import { loadConfig } from '../../config.ts';
 import { applyAuditRetention, sealPending, verifyChain } from './index.ts';
 
 let s: TestServer;
+
+/**
+ * Seals until `done` says so. The seal waits for the oldest running transaction of the whole server
+ * (xmin is cluster-wide), and other test files run transactions on the same PostgreSQL server.
+ */
+async function sealUntil(db: TestServer['platform']['db'], done: () => Promise<boolean>) {
+  for (let i = 0; i < 300; i++) {
+    await sealPending(db);
+    if (await done()) return;
+    await new Promise((res) => setTimeout(res, 100));
+  }
+  throw new Error('audit records stayed unsealed');
+}
 beforeAll(async () => {
   s = await startTestServer();
 });
@@ -33,14 +47,10 @@ describe('audit chain', () => {
   });
 
   it('a record changed behind the application’s back is reported as the first broken link', async () => {
-    // The seal waits for the oldest running transaction of the whole server (xmin is cluster-wide), and
-    // other test files run transactions on the same PostgreSQL server: seal until three links exist.
-    for (let i = 0; i < 200; i++) {
-      await sealPending(s.platform.db);
+    await sealUntil(s.platform.db, async () => {
       const { n } = await s.platform.db.selectFrom('audit_seal').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
-      if (Number(n) >= 3) break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+      return Number(n) >= 3;
+    });
     const victim = await s.platform.db.selectFrom('audit_seal').select(['pos', 'audit_seq']).orderBy('pos').offset(2).limit(1).executeTakeFirstOrThrow();
     // a database superuser bypassing the trigger, as an attacker with access would
     await s.platform.db.transaction().execute(async (trx) => {
@@ -71,16 +81,7 @@ describe('audit retention', () => {
   });
   afterAll(() => r.close());
 
-  /** Seals until nothing written before now is pending (other databases' transactions may hold the seal back). */
-  async function sealAll() {
-    for (let i = 0; i < 300; i++) {
-      await sealPending(r.platform.db);
-      const report = await verifyChain(r.platform.db);
-      if (report.pending === 0) return;
-      await new Promise((res) => setTimeout(res, 100));
-    }
-    throw new Error('audit records stayed unsealed');
-  }
+  const sealAll = () => sealUntil(r.platform.db, async () => (await verifyChain(r.platform.db)).pending === 0);
 
   it('drops sealed months past the horizon, never an unsealed one, and the chain still verifies', async () => {
     // sessions end after 12 hours: a fresh sign-in after each jump of the clock
@@ -93,6 +94,7 @@ describe('audit retention', () => {
     expect(await inMonth('audit_log_202501')).toBeGreaterThan(0);
 
     // within six months nothing goes, whatever is asked for
+    expect(() => loadConfig({ auditRetentionMonths: 5 })).toThrow(/at least 6/);
     await expect(applyAuditRetention(r.platform.db, new Date('2025-09-01T00:00:00Z'), 5)).rejects.toThrow(/six months/);
     expect(await applyAuditRetention(r.platform.db, new Date('2025-07-15T00:00:00Z'), 6)).toEqual([]);
 

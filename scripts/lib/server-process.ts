@@ -1,0 +1,48 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ServerProcess {
+  port: number;
+  base: string;
+  child: ChildProcess;
+  /** the process's resident memory in MB, read from /proc */
+  rss: () => number;
+  stop: () => Promise<void>;
+}
+
+/**
+ * A real Linli server (server/main.ts) as its own process on 127.0.0.1, for benchmarks and load
+ * tests: ready once /api/health answers. `env` is added to this process's environment.
+ */
+export async function startServerProcess(env: Record<string, string>, timeoutMs = 300_000): Promise<ServerProcess> {
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+    cwd: root,
+    env: { ...process.env, LINLI_LOG_LEVEL: 'warn', ...env, PORT: String(port), HOST: '127.0.0.1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let log = '';
+  child.stdout!.on('data', (d) => (log += d));
+  child.stderr!.on('data', (d) => (log += d));
+  const base = `http://127.0.0.1:${port}`;
+  const started = Date.now();
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`server exited:\n${log}`);
+    if (await fetch(`${base}/api/health`).then((r) => r.ok).catch(() => false)) break;
+    if (Date.now() - started > timeoutMs) throw new Error(`server did not start:\n${log}`);
+    await sleep(500);
+  }
+  const rss = () => {
+    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : NaN;
+  };
+  const stop = async () => {
+    child.kill('SIGTERM');
+    if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
+  };
+  return { port, base, child, rss, stop };
+}
