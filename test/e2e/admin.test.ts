@@ -147,8 +147,11 @@ describe('the platform administrator walks every administration screen (zh-CN)',
     await expect.poll(() => page.locator('.ant-table-tbody').innerText()).toContain('吊销接口令牌');
     const body = await page.locator('.ant-table-tbody').innerText();
     for (const action of ['新建用户', '修改用户', '修改角色权限', '新建单位', '登录']) expect(body).toContain(action);
-    await page.locator('#action').click();
-    await page.locator('.ant-select-item-option').getByText('新建用户', { exact: true }).click();
+    // chosen by typing, not by clicking into the opening list (an animation a loaded machine may catch mid-way)
+    await page.locator('#action').fill('新建用户');
+    await page.locator('.ant-select-item-option-active').getByText('新建用户', { exact: true }).waitFor();
+    await page.locator('#action').press('Enter');
+    await expect.poll(() => page.locator('.ant-select', { has: page.locator('#action') }).locator('.ant-select-content').innerText()).toContain('新建用户');
     await page.getByRole('button', { name: /查\s*询/ }).click();
     await expect.poll(async () => new Set(await page.locator('.ant-table-row td:nth-child(6)').allInnerTexts())).toEqual(new Set(['新建用户']));
     await page.getByTestId('audit-verify').click();

@@ -217,6 +217,8 @@ describe('resident page on a phone', () => {
     await screenshot(page, 'resident', '14-elder-en');
     await page.goto('/m/settings');
     await page.locator('.adm-selector-item', { hasText: '繁體中文' }).click();
+    // the language is remembered once its catalogue has loaded; leave only after that
+    await page.getByText('長輩模式').waitFor();
     await page.goto('/m/cases');
     await page.getByText('我的反映').first().waitFor();
     await screenshot(page, 'resident', '15-zh-TW-cases');
