@@ -35,6 +35,8 @@ export interface Config {
   /** months of audit records kept (等保: at least 6); older monthly partitions are dropped once sealed */
   auditRetentionMonths: number;
   runJobs: boolean;
+  /** progress text messages to residents wait outside these local hours: [from, until), e.g. 21–8; null = any hour */
+  smsQuietHours: [number, number] | null;
   /** hosts Linli may call out to (LINLI_OUTBOUND_ALLOW): host, *.domain, host:port, IP or CIDR */
   outboundAllow: string[];
   version: string;
@@ -52,6 +54,15 @@ function bool(name: string, fallback: boolean): boolean {
   const raw = process.env[name];
   if (raw === undefined || raw === '') return fallback;
   return ['1', 'true', 'yes', 'on'].includes(raw.toLowerCase());
+}
+
+/** "21-8" → [21, 8] (from 21:00 until 08:00 local time); "" or "off" → null. */
+function quietHours(raw: string): [number, number] | null {
+  if (raw === '' || raw === 'off') return null;
+  const m = /^(\d{1,2})-(\d{1,2})$/.exec(raw);
+  const [from, until] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(from <= 23 && until <= 23 && from !== until)) throw new Error(`LINLI_SMS_QUIET_HOURS must be two different hours like 21-8, or off; got "${raw}"`);
+  return [from, until];
 }
 
 export function loadConfig(overrides: Partial<Config> = {}): Config {
@@ -83,6 +94,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     rateLimitPerMinute: int('LINLI_RATE_LIMIT_PER_MINUTE', 600),
     auditRetentionMonths: int('LINLI_AUDIT_RETENTION_MONTHS', 36),
     runJobs: bool('LINLI_JOBS', true),
+    smsQuietHours: quietHours(process.env.LINLI_SMS_QUIET_HOURS ?? '21-8'),
     outboundAllow: (process.env.LINLI_OUTBOUND_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     version: process.env.npm_package_version ?? '0.1.0',
     ...overrides,

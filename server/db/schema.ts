@@ -114,6 +114,8 @@ export interface ResidentAccountTable {
   resident_id: string | null;
   display_name: string | null;
   sms_opt_in: Generated<boolean>;
+  sms_language: Generated<string>;
+  sms_opt_in_at: Timestamp | null;
   created_at: CreatedAt;
   last_login_at: Timestamp | null;
 }

@@ -5,6 +5,7 @@ import { expect } from 'vitest';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 import { DEMO_PASSWORD } from '../../server/demo/load.ts';
+import type { Config } from '../../server/config.ts';
 
 export { DEMO_PASSWORD };
 
@@ -34,8 +35,8 @@ interface ContextOptions {
  * The real server on a free local port, on a fresh copy of the demo database, serving the built
  * console; and Chromium with a fresh profile pointed at it.
  */
-export async function startBrowser(opts: ContextOptions = {}): Promise<Browser> {
-  const server = await startTestServer({ clock: 'system', web: true, logLevel: 'warn' });
+export async function startBrowser(opts: ContextOptions & { config?: Partial<Config> } = {}): Promise<Browser> {
+  const server = await startTestServer({ clock: 'system', web: true, logLevel: 'warn', config: opts.config });
   await server.app.listen({ port: 0, host: '127.0.0.1' });
   const address = server.app.server.address();
   if (!address || typeof address === 'string') throw new Error('server did not listen on a TCP port');

@@ -31,9 +31,11 @@ let compound: { id: string; name: string };
 let building: { id: string; number: string };
 let communityOrg: string;
 let caseId: string;
+let caseNo: string;
 
 beforeAll(async () => {
-  b = await startBrowser({ viewport: PHONE });
+  // texts go at any hour here: the test runs whenever CI does
+  b = await startBrowser({ viewport: PHONE, config: { smsQuietHours: null } });
   b.page.on('pageerror', (e) => console.log('PAGE ERROR', e.stack));
   const db = b.server.platform.db;
   const token = await b.server.login('community');
@@ -96,7 +98,7 @@ describe('resident page on a phone', () => {
     await expect.poll(() => page.getByTestId('place').innerText()).toContain(compound.name);
     await screenshot(page, 'resident', '03-report-filled');
     await page.getByRole('button', { name: '提交' }).click();
-    const caseNo = await page.getByTestId('case-no').innerText();
+    caseNo = await page.getByTestId('case-no').innerText();
     expect(caseNo).toMatch(/^\d{6}-\d{4}-\d{6}$/);
     await screenshot(page, 'resident', '04-report-done');
     const [c] = await casesWith('楼道里的灯坏了好几天，晚上上下楼很黑，老人容易摔倒');
@@ -108,6 +110,11 @@ describe('resident page on a phone', () => {
 
   it('follows the case as staff act on it, and rates the result', async () => {
     const { page, server: s } = b;
+    // progress by text message: the resident agrees in the settings
+    await page.goto('/m/settings');
+    await page.getByRole('switch', { name: '短信通知进展' }).click();
+    await expect.poll(() => page.getByRole('switch', { name: '短信通知进展' }).getAttribute('aria-checked')).toBe('true');
+    await screenshot(page, 'resident', '04b-settings-sms');
     const token = await s.login('community');
     for (const body of [
       { action: 'register' }, { action: 'dispatch', orgId: communityOrg }, { action: 'accept' },
@@ -116,7 +123,17 @@ describe('resident page on a phone', () => {
       const res = await s.request({ method: 'POST', url: `/api/cases/${caseId}/actions`, token, payload: body });
       expect(res.statusCode, `${body.action}: ${res.body}`).toBe(200);
     }
-    await page.getByRole('button', { name: '查看进度' }).click();
+    // the texts: sent to the resident's phone for the dispatch, the handling and the closing
+    await s.platform.jobs.runDue();
+    const texts = s.sms.sent.filter((m) => m.text.includes(caseNo)).map((m) => m.text);
+    expect(texts).toEqual([`【邻里】您反映的问题（${caseNo}）已派给责任单位处理`, `【邻里】您反映的问题（${caseNo}）责任单位已处理完毕，正在核查`, `【邻里】您反映的问题（${caseNo}）已办结，请评价`]);
+    // and in the page: the home screen counts them, the messages page lists them and leads to the case
+    await page.goto('/m/');
+    await expect.poll(() => page.locator('.tile', { hasText: '消息' }).innerText()).toContain('3');
+    await page.locator('.tile', { hasText: '消息' }).click();
+    await page.locator('.messages .adm-list-item', { hasText: '已办结，请评价' }).waitFor();
+    await screenshot(page, 'resident', '04c-messages');
+    await page.locator('.messages .adm-list-item', { hasText: '已办结，请评价' }).click();
     await expect.poll(() => page.locator('.adm-step').count()).toBeGreaterThan(4);
     expect(await page.locator('.case').innerText()).toContain('已更换楼道灯泡');
     await screenshot(page, 'resident', '05-case-timeline');
@@ -195,7 +212,7 @@ describe('resident page on a phone', () => {
   it('elderly mode: large text, high contrast, big targets; English and Traditional Chinese', async () => {
     const { page } = b;
     await page.goto('/m/settings');
-    await page.locator('.adm-switch').click();
+    await page.getByRole('switch', { name: '长辈模式' }).click();
     await expect.poll(() => page.evaluate(() => document.documentElement.classList.contains('elder'))).toBe(true);
     await page.goto('/m/');
     const size = await page.locator('.tile-title').first().evaluate((e) => parseFloat(getComputedStyle(e).fontSize));

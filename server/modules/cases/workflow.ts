@@ -294,7 +294,7 @@ const steps: Record<Action, (s: Step) => Promise<Outcome>> = {
     return {
       patch,
       event: { data: { handler: orgId, assistOrgIds: assist } },
-      notify: [{ to: { orgId }, caseId: row.id, kind: 'case.assigned', key: 'notify.case_assigned', params: { caseNo: row.case_no, title: row.title } }],
+      notify: [{ to: { orgId }, caseId: row.id, kind: 'case.assigned', key: 'notify.case_assigned', params: { caseNo: row.case_no, title: row.title } }, ...reporterNotice(row, 'notify.case_sent_to_unit')],
     };
   },
 
@@ -338,7 +338,7 @@ const steps: Record<Action, (s: Step) => Promise<Outcome>> = {
       patch: { handled_at: now, handle_due_at: null },
       event: { data: { onTime: onTime(met, now), seconds } },
       attachments: { ids: input.attachmentIds ?? [], kind: 'after' },
-      notify: [{ to: { orgId: community }, caseId: row.id, kind: 'case.to_verify', key: 'notify.case_to_verify', params: { caseNo: row.case_no, title: row.title } }],
+      notify: [{ to: { orgId: community }, caseId: row.id, kind: 'case.to_verify', key: 'notify.case_to_verify', params: { caseNo: row.case_no, title: row.title } }, ...reporterNotice(row, 'notify.case_dealt_with')],
     };
   },
 
@@ -405,7 +405,7 @@ const steps: Record<Action, (s: Step) => Promise<Outcome>> = {
     if (row.satisfaction !== 'dissatisfied') throw conflict('ILLEGAL_TRANSITION', 'cases.reopen_needs_dissatisfied');
     return {
       patch: { reopen_count: row.reopen_count + 1, closed_at: null, evaluated_at: null, satisfaction: null, resolved: null, evaluation_comment: null },
-      notify: [{ to: { orgId: row.dispatch_org_id }, caseId: row.id, kind: 'case.reopened', key: 'notify.case_reopened', params: { caseNo: row.case_no, title: row.title } }],
+      notify: [{ to: { orgId: row.dispatch_org_id }, caseId: row.id, kind: 'case.reopened', key: 'notify.case_reopened', params: { caseNo: row.case_no, title: row.title } }, ...reporterNotice(row, 'notify.case_reopened_for_reporter')],
     };
   },
 

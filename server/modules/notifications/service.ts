@@ -3,6 +3,8 @@ import type { Executor } from '../../db/index.ts';
 import { requireResident, requireUser } from '../../platform/access/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
+import { enqueueJobs } from '../../platform/jobs/queue.ts';
+import { SMS_NOTICE_JOB } from './sms.ts';
 
 export interface NewNotification {
   to: { userId: string } | { orgId: string } | { accountId: string };
@@ -56,6 +58,16 @@ export async function notify(db: Executor, at: Date, items: NewNotification[]) {
         AS x(id uuid, recipient_user_id uuid, recipient_org_id uuid, recipient_account_id uuid, case_id uuid, kind text, message_key text, params jsonb)
       RETURNING 1)
     SELECT pg_notify('linli', m) FROM unnest(${messages.map((m) => JSON.stringify(m))}::text[]) AS m`.execute(db);
+  await queueTexts(db, at, rows);
+}
+
+/** A resident who agreed to progress messages also gets each of their notifications as a text, queued with it. */
+async function queueTexts(db: Executor, at: Date, rows: { id: string; recipient_account_id: string | null }[]) {
+  const accounts = [...new Set(rows.flatMap((r) => (r.recipient_account_id ? [r.recipient_account_id] : [])))];
+  if (!accounts.length) return;
+  const agreed = await db.selectFrom('resident_account').select('id').where('id', 'in', accounts).where('sms_opt_in', '=', true).execute();
+  const ids = new Set(agreed.map((a) => a.id));
+  await enqueueJobs(db, rows.filter((r) => r.recipient_account_id && ids.has(r.recipient_account_id)).map((r) => ({ kind: SMS_NOTICE_JOB, payload: { notificationId: r.id }, runAt: at })));
 }
 
 function recipient(ctx: Ctx): { readerId: string; userId: string | null; orgId: string | null; accountId: string | null } {

@@ -81,6 +81,31 @@ export function residentRoutes(app: App) {
     async (req) => ({ home: presentHome(await service.setHome(req.ctx, req.body)) }),
   );
 
+  const Settings = Type.Object({
+    phone: Type.String({ description: 'masked' }),
+    smsOptIn: Type.Boolean({ description: 'progress of one’s reports is also sent by text message' }),
+    smsLanguage: Type.String({ description: 'language of the messages: zh-CN, zh-TW or en' }),
+    smsOptInAt: Nullable(DateTime),
+  });
+  const presentSettings = (x: Awaited<ReturnType<typeof service.mySettings>>) => ({ ...x, smsOptInAt: iso(x.smsOptInAt) });
+  app.get(
+    '/api/my/settings',
+    { config: { access: 'resident' }, schema: { tags, summary: 'The resident’s settings: text messages about the progress of their reports', response: responses({ 200: Settings }) } },
+    async (req) => presentSettings(await service.mySettings(req.ctx)),
+  );
+  app.put(
+    '/api/my/settings',
+    { config: { access: 'resident' },
+      schema: {
+        tags, summary: 'Agree to (or stop) text messages about the progress of one’s reports',
+        description: 'The messages are in the language of this request (Accept-Language). Consent and its withdrawal are audited.',
+        body: Body({ smsOptIn: Type.Boolean() }),
+        response: responses({ 200: Settings }),
+      },
+    },
+    async (req) => presentSettings(await service.setMySettings(req.ctx, req.body)),
+  );
+
   app.get(
     '/api/my/compounds',
     { config: { access: 'resident', rateLimit: { name: 'compound-search', perAccount: 120, windowSeconds: 60 } },

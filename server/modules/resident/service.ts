@@ -4,6 +4,7 @@ import { conflict, forbidden, invalid, notFound } from '../../platform/errors.ts
 import { newId } from '../../platform/ids.ts';
 import { requirePermission, requireResident, rowInScope, scopeOf, type Scope } from '../../platform/access/index.ts';
 import type { RegionLevel } from '../../db/schema.ts';
+import { maskPhone } from '../../platform/pii/index.ts';
 import * as store from './store.ts';
 import type { NoticeKind, ServiceCategory } from './tables.ts';
 
@@ -43,6 +44,31 @@ export async function setHome(ctx: Ctx, input: { compoundId: string; buildingId?
     await audit(c, { action: 'resident_home.set', entityType: 'resident_account', entityId: p.id, details: { compoundId: compound.id, buildingId: input.buildingId ?? null } });
   });
   return homeOf(ctx);
+}
+
+// ---- progress messages by SMS (consent)
+
+export async function mySettings(ctx: Ctx) {
+  const p = requireResident(ctx);
+  const row = await store.smsSettings(ctx.db, p.id);
+  return { phone: maskPhone(ctx.platform.pii.decrypt(row.phone_enc)), smsOptIn: row.sms_opt_in, smsLanguage: row.sms_language, smsOptInAt: row.sms_opt_in_at };
+}
+
+/**
+ * The resident's consent to progress messages (PIPL: given and withdrawn by the person, recorded in
+ * the audit log). The language of the page at the moment of consent is the language of the messages.
+ */
+export async function setMySettings(ctx: Ctx, input: { smsOptIn: boolean }) {
+  const p = requireResident(ctx);
+  await inTransaction(ctx, async (trx, c) => {
+    const before = await store.smsSettings(trx, p.id);
+    const at = input.smsOptIn ? (before.sms_opt_in ? before.sms_opt_in_at : ctx.platform.clock.now()) : null;
+    await store.setSmsSettings(trx, p.id, { sms_opt_in: input.smsOptIn, sms_language: ctx.lang, sms_opt_in_at: at });
+    if (before.sms_opt_in !== input.smsOptIn || before.sms_language !== ctx.lang) {
+      await audit(c, { action: input.smsOptIn ? 'resident_sms.opt_in' : 'resident_sms.opt_out', entityType: 'resident_account', entityId: p.id, details: { language: ctx.lang } });
+    }
+  });
+  return mySettings(ctx);
 }
 
 export async function searchCompounds(ctx: Ctx, by: { q?: string; lat?: number; lng?: number }) {

@@ -31,6 +31,14 @@ export async function upsertHome(db: Executor, row: { account_id: string; compou
     .execute();
 }
 
+export async function smsSettings(db: Executor, accountId: string) {
+  return db.selectFrom('resident_account').select(['phone_enc', 'sms_opt_in', 'sms_language', 'sms_opt_in_at']).where('id', '=', accountId).executeTakeFirstOrThrow();
+}
+
+export async function setSmsSettings(db: Executor, accountId: string, set: { sms_opt_in: boolean; sms_language: string; sms_opt_in_at: Date | null }) {
+  await db.updateTable('resident_account').set(set).where('id', '=', accountId).execute();
+}
+
 export async function homePlace(db: Executor, compoundId: string, buildingId: string | null): Promise<HomePlace | undefined> {
   return db.selectFrom('compound as c')
     .innerJoin('region as cm', 'cm.id', 'c.community_id')

@@ -15,6 +15,21 @@ export interface JobStats {
   failed: number;
 }
 
+export interface NewJob {
+  kind: string;
+  payload: Record<string, unknown>;
+  runAt: Date;
+  maxAttempts?: number;
+}
+
+/** Adds jobs in the caller's transaction (for code that has the transaction but not the queue). */
+export async function enqueueJobs(db: Executor, jobs: NewJob[]): Promise<string[]> {
+  if (!jobs.length) return [];
+  const rows = jobs.map((j) => ({ id: newId(), kind: j.kind, payload: JSON.stringify(j.payload), run_at: j.runAt, max_attempts: j.maxAttempts ?? 10 }));
+  await db.insertInto('job').values(rows).execute();
+  return rows.map((r) => r.id);
+}
+
 export class JobQueue {
   private handlers = new Map<string, JobHandler>();
   readonly stats: JobStats = { processed: 0, failed: 0 };
@@ -29,11 +44,7 @@ export class JobQueue {
   }
 
   async enqueue(db: Executor, kind: string, payload: Record<string, unknown>, opts: { runAt?: Date; maxAttempts?: number } = {}) {
-    const id = newId();
-    await db
-      .insertInto('job')
-      .values({ id, kind, payload: JSON.stringify(payload), run_at: opts.runAt ?? this.clock.now(), max_attempts: opts.maxAttempts ?? 10 })
-      .execute();
+    const [id] = await enqueueJobs(db, [{ kind, payload, runAt: opts.runAt ?? this.clock.now(), maxAttempts: opts.maxAttempts }]);
     return id;
   }
 

@@ -14,6 +14,7 @@ const Report = lazy(() => import('./pages/Report'));
 const Cases = lazy(() => import('./pages/Cases'));
 const CaseDetail = lazy(() => import('./pages/CaseDetail'));
 const Settings = lazy(() => import('./pages/Settings'));
+const Messages = lazy(() => import('./pages/Messages'));
 import type { Key } from './i18n';
 
 type Session = { kind: 'resident'; id: string } | null | undefined;
@@ -86,9 +87,10 @@ export function App() {
   else if (caseId) page = <CaseDetail id={caseId} />;
   else if (path === '/report') page = <Report />;
   else if (path === '/cases') page = <Cases />;
+  else if (path === '/messages') page = <Messages />;
   else if (path === '/settings') page = <Settings onSignedOut={() => setSession(null)} />;
   else page = <Home news={news} onDismiss={() => setNews({ waiting: news.waiting, sent: [], failed: [] })} />;
-  const title = plugin ? t(plugin.title) : caseId ? t('cases.title') : t(TABS.find((x) => x.path === path)?.title ?? 'appName');
+  const title = plugin ? t(plugin.title) : caseId ? t('cases.title') : path === '/messages' ? t('messages.title') : t(TABS.find((x) => x.path === path)?.title ?? 'appName');
 
   return (
     <div className="app">

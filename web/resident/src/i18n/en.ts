@@ -30,6 +30,9 @@ export const en: Catalog = {
     waiting: '{{count}} report(s) waiting for the network',
     sentOk: 'Sent, number {{caseNo}}',
     sendFailed: 'A report could not be sent: {{message}}',
+    messages: 'Messages',
+    messagesHint: 'News about your reports',
+    unread: '{{count}} unread',
   },
   report: {
     title: 'Report a problem',
@@ -117,6 +120,7 @@ export const en: Catalog = {
     verified: 'Confirmed by the community',
     declared: 'Entered by me',
   },
+  messages: { title: 'Messages', empty: 'No messages yet. You will be told here when your reports move on.', unread: 'Unread' },
   settings: {
     title: 'Settings',
     elder: 'Easy mode',
@@ -124,6 +128,8 @@ export const en: Catalog = {
     language: 'Language',
     signOut: 'Sign out',
     phone: 'Signed in as',
+    sms: 'Progress by text message',
+    smsHint: 'News about your reports is also texted to {{phone}}; texts due at night are sent the next morning',
   },
   status: {
     reported: 'Submitted',

@@ -29,6 +29,9 @@ export const zhCN = {
     waiting: '{{count}} 条反映等待网络发送',
     sentOk: '已发送，编号 {{caseNo}}',
     sendFailed: '有一条反映没有发送成功：{{message}}',
+    messages: '消息',
+    messagesHint: '办理进展通知',
+    unread: '{{count}} 条未读',
   },
   report: {
     title: '我要反映',
@@ -116,6 +119,7 @@ export const zhCN = {
     verified: '已由社区核实',
     declared: '自己填写',
   },
+  messages: { title: '消息', empty: '还没有消息。您反映的问题有进展时会通知您。', unread: '未读' },
   settings: {
     title: '设置',
     elder: '长辈模式',
@@ -123,6 +127,8 @@ export const zhCN = {
     language: '语言',
     signOut: '退出登录',
     phone: '登录手机',
+    sms: '短信通知进展',
+    smsHint: '办理进展同时发短信到 {{phone}}；夜间的短信在次日早上发送',
   },
   status: {
     reported: '已提交',

@@ -31,6 +31,9 @@ export const zhTW: Catalog = {
     waiting: '{{count}} 則反映等待網路送出',
     sentOk: '已送出，編號 {{caseNo}}',
     sendFailed: '有一則反映沒有送出成功：{{message}}',
+    messages: '訊息',
+    messagesHint: '辦理進展通知',
+    unread: '{{count}} 則未讀',
   },
   report: {
     title: '我要反映',
@@ -118,6 +121,7 @@ export const zhTW: Catalog = {
     verified: '已由社區核實',
     declared: '自己填寫',
   },
+  messages: { title: '訊息', empty: '還沒有訊息。您反映的問題有進展時會通知您。', unread: '未讀' },
   settings: {
     title: '設定',
     elder: '長輩模式',
@@ -125,6 +129,8 @@ export const zhTW: Catalog = {
     language: '語言',
     signOut: '登出',
     phone: '登入手機',
+    sms: '簡訊通知進展',
+    smsHint: '辦理進展同時傳簡訊到 {{phone}}；夜間的簡訊在隔天早上傳送',
   },
   status: {
     reported: '已送出',

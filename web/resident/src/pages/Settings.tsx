@@ -1,17 +1,34 @@
-import { Button, List, Selector, Switch } from 'antd-mobile';
+import { Button, List, Selector, Switch, Toast } from 'antd-mobile';
 import { api } from '../lib/api';
+import { useLoad } from '../lib/useLoad';
 import { LANGS } from '../i18n';
 import { usePrefs } from '../lib/prefs';
 
-/** Elderly mode, language, who is signed in, sign out. */
+interface MySettings { phone: string; smsOptIn: boolean; smsLanguage: string }
+
+/** Elderly mode, language, progress messages by SMS, who is signed in, sign out. */
 export default function Settings({ onSignedOut }: { onSignedOut: () => void }) {
   const { t, lang, setLang, elder, setElder } = usePrefs();
   const phone = localStorage.getItem('linli.m.phone');
+  const sms = useLoad(() => api.get<MySettings>('/api/my/settings'));
+  const setSms = async (on: boolean) => {
+    try {
+      sms.setData(await api.put<MySettings>('/api/my/settings', { smsOptIn: on }));
+    } catch (e) {
+      Toast.show({ content: (e as Error).message, icon: 'fail' });
+    }
+  };
   return (
     <>
       <List>
         <List.Item description={t('settings.elderHint')} extra={<Switch checked={elder} onChange={setElder} aria-label={t('settings.elder')} />}>
           {t('settings.elder')}
+        </List.Item>
+        <List.Item
+          description={t('settings.smsHint', { phone: sms.data?.phone ?? phone ?? '' })}
+          extra={<Switch checked={sms.data?.smsOptIn ?? false} disabled={!sms.data} onChange={setSms} aria-label={t('settings.sms')} data-testid="sms-switch" />}
+        >
+          {t('settings.sms')}
         </List.Item>
         <List.Item>
           <div className="label">{t('settings.language')}</div>
