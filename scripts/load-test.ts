@@ -5,6 +5,7 @@
 // rates, sampling the server's resident memory every 10 seconds. Prints errors, latency percentiles
 // per stream and the memory curve. The default write rate is twice the peak of a 24-million-a-year
 // hotline city (docs/benchmarks.md). Results: docs/benchmarks.md.
+import type { EventEmitter } from 'node:events';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -79,6 +80,18 @@ const reads = autocannon({
     { method: 'GET', path: '/api/taxonomy' },
   ],
 });
+// when refusals happen and which: status per 10-second window (a burst points at a background task)
+const refused = new Map<number, Map<number, number>>();
+// the promise autocannon returns is also its event emitter (its types only say the former)
+for (const instance of [writes, reads] as unknown as EventEmitter[]) {
+  instance.on('response', (_client: unknown, status: number) => {
+    if (status < 300) return;
+    const bucket = Math.floor((Date.now() - t0) / 10_000) * 10;
+    const counts = refused.get(bucket) ?? new Map<number, number>();
+    counts.set(status, (counts.get(status) ?? 0) + 1);
+    refused.set(bucket, counts);
+  });
+}
 const [w, r] = await Promise.all([writes, reads]);
 clearInterval(sampler);
 memory.push({ t: seconds, mb: server.rss() });
@@ -95,6 +108,19 @@ const secondHalf = mbs.slice(Math.ceil(mbs.length / 2));
 const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
 console.log(`server RSS MB: start ${mbs[0]?.toFixed(0)}  max ${Math.max(...mbs).toFixed(0)}  end ${mbs.at(-1)?.toFixed(0)}  first-half mean ${avg(firstHalf).toFixed(0)}  second-half mean ${avg(secondHalf).toFixed(0)}`);
 console.log(`RSS samples (s:MB): ${memory.map((m) => `${m.t}:${m.mb.toFixed(0)}`).join(' ')}`);
+if (refused.size) {
+  console.log(`refused (s: status×count): ${[...refused].map(([t, c]) => `${t}: ${[...c].map(([st, n]) => `${st}×${n}`).join(' ')}`).join('  ')}`);
+  // the server's own account of them (warnings and errors), last lines, message only
+  const lines = server.log().split('\n').filter(Boolean).slice(-15);
+  for (const l of lines) {
+    try {
+      const j = JSON.parse(l) as { time?: number; msg?: string; err?: { message?: string } };
+      console.log(`  server ${j.time ? `${Math.round((j.time - t0) / 1000)} s` : ''}: ${j.msg ?? ''} ${j.err?.message ?? ''}`);
+    } catch {
+      console.log(`  server: ${l.slice(0, 300)}`);
+    }
+  }
+}
 await server.stop();
 rmSync(dataDir, { recursive: true, force: true });
 process.exit(w.non2xx + w.errors + r.non2xx + r.errors > 0 ? 1 : 0);

@@ -11,6 +11,8 @@ export interface ServerProcess {
   child: ChildProcess;
   /** the process's resident memory in MB, read from /proc */
   rss: () => number;
+  /** what the server has written to stdout and stderr so far (warnings and errors at the default level) */
+  log: () => string;
   stop: () => Promise<void>;
 }
 
@@ -44,5 +46,5 @@ export async function startServerProcess(env: Record<string, string>, timeoutMs 
     child.kill('SIGTERM');
     if (child.exitCode === null) await new Promise((r) => child.once('exit', r));
   };
-  return { port, base, child, rss, stop };
+  return { port, base, child, rss, log: () => log, stop };
 }
