@@ -92,7 +92,8 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
 export async function signOut(page: Page) {
   await page.getByTestId('user-menu').click();
   await page.getByText('退出登录', { exact: true }).click();
-  await page.waitForURL((u) => u.pathname === '/login');
+  // the sign-out request queues behind whatever the screen was still loading (one embedded connection)
+  await page.waitForURL((u) => u.pathname === '/login', { timeout: 60_000 });
 }
 
 /** The labels of the side menu's entries, in order. */
