@@ -10,6 +10,8 @@ beforeAll(async () => {
 afterAll(() => b?.close());
 
 const ZH = 'zh-CN';
+/** a code shown as it is (`case.close`, `hot_spot`) where a name belongs */
+const RAW_CODE = /^[a-z0-9_.]+$/;
 
 describe('the platform administrator walks every administration screen (zh-CN)', () => {
   it('signs in and sees who they are, their organisation and scope', async () => {
@@ -106,6 +108,11 @@ describe('the platform administrator walks every administration screen (zh-CN)',
     const matrix = page.getByTestId('role-matrix');
     await expect.poll(() => matrix.innerText()).toContain('管理用户账号');
     expect(await matrix.innerText()).toContain('社区工作人员');
+    // every permission and area shows by its name; the code is only the grey line under the name
+    const named = await matrix.locator('.code-text').evaluateAll((els) => els.map((e) => [e.previousElementSibling?.textContent ?? '', e.textContent ?? '']));
+    expect(named.length).toBeGreaterThan(30);
+    for (const [name, code] of named) expect(name, code).not.toBe(code);
+    for (const area of await matrix.locator('.no-wrap').allInnerTexts()) expect(area).not.toMatch(RAW_CODE);
     await screenshot(page, ZH, '06-roles');
     await page.getByLabel('社区工作人员 · 查看审计日志').check();
     await page.getByTestId('roles-save').click();
@@ -147,6 +154,7 @@ describe('the platform administrator walks every administration screen (zh-CN)',
     await expect.poll(() => page.locator('.ant-table-tbody').innerText()).toContain('吊销接口令牌');
     const body = await page.locator('.ant-table-tbody').innerText();
     for (const action of ['新建用户', '修改用户', '修改角色权限', '新建单位', '登录']) expect(body).toContain(action);
+    for (const cell of await page.locator('.ant-table-row td:nth-child(6), .ant-table-row td:nth-child(7)').allInnerTexts()) expect(cell).not.toMatch(RAW_CODE);
     // chosen by typing, not by clicking into the opening list (an animation a loaded machine may catch mid-way)
     await page.locator('#action').fill('新建用户');
     await page.locator('.ant-select-item-option-active').getByText('新建用户', { exact: true }).waitFor();

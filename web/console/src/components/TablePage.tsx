@@ -20,11 +20,17 @@ export interface TableColumn<T> {
   fixed?: 'left' | 'right';
 }
 
+interface FilterOption {
+  value: string;
+  label: string;
+}
+
 export interface FilterField {
   name: string;
   label: string;
   type: 'text' | 'select' | 'dateRange';
-  options?: { value: string; label: string }[];
+  /** choices, or groups of choices under a heading */
+  options?: (FilterOption | { label: string; options: FilterOption[] })[];
   placeholder?: string;
   width?: number;
 }

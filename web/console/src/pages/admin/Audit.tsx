@@ -9,6 +9,7 @@ import { PageLayout } from '../../components/PageLayout';
 import { TablePage, cursorSource, type TableColumn } from '../../components/TablePage';
 import { usePermission } from '../../app/session';
 import { auditActionLabel, chainReasonLabel, entityTypeLabel } from '../../i18n/labels';
+import { AUDIT_ACTIONS, AUDIT_ENTITIES, AUDIT_GROUPS, type AuditGroup } from './auditCodes';
 
 interface Filters extends Record<string, unknown> {
   action?: string;
@@ -17,9 +18,6 @@ interface Filters extends Record<string, unknown> {
   period?: [Dayjs, Dayjs] | null;
 }
 
-/** Actions and record types written so far (a newer module's show by their code until labelled). */
-const ACTIONS = ['auth.login', 'auth.login_failed', 'auth.locked', 'auth.logout', 'auth.password_changed', 'auth.code_sent', 'auth.resident_login', 'user.create', 'user.update', 'user.password_reset', 'role.update', 'org.create', 'api_token.create', 'api_token.revoke', 'audit.verify', 'demo.load'];
-const ENTITIES = ['user', 'org', 'role', 'api_token', 'audit', 'resident_account', 'phone', 'setting'];
 const PAGE_MAX = 500;
 
 /** The audit log, newest first, and a check of its hash chain (tamper evidence). */
@@ -57,6 +55,9 @@ export default function Audit() {
       setVerifying(false);
     }
   };
+
+  const grouped = (codes: Record<AuditGroup, string[]>, label: (code: string) => string) =>
+    AUDIT_GROUPS.map((g) => ({ label: t(`audit.group.${g}`), options: codes[g].map((c) => ({ value: c, label: label(c) })) }));
 
   const actor = (r: AuditRecord) => r.actorName ?? (r.actorKind === 'system' ? t('audit.system') : r.actorKind === 'resident' ? t('audit.resident') : (r.actorId ?? ''));
   const columns: TableColumn<AuditRecord>[] = [
@@ -102,8 +103,8 @@ export default function Audit() {
         id="audit"
         columns={columns}
         filters={[
-          { name: 'action', label: t('audit.action'), type: 'select', options: ACTIONS.map((a) => ({ value: a, label: auditActionLabel(a) })) },
-          { name: 'entityType', label: t('audit.entityType'), type: 'select', options: ENTITIES.map((e) => ({ value: e, label: entityTypeLabel(e) })), width: 160 },
+          { name: 'action', label: t('audit.action'), type: 'select', options: grouped(AUDIT_ACTIONS, auditActionLabel) },
+          { name: 'entityType', label: t('audit.entityType'), type: 'select', options: grouped(AUDIT_ENTITIES, entityTypeLabel), width: 160 },
           { name: 'entityId', label: t('audit.entityId'), type: 'text', width: 220 },
           { name: 'period', label: t('audit.period'), type: 'dateRange' },
         ]}
