@@ -89,11 +89,14 @@ async function openPostgres(opts: DatabaseOptions): Promise<Database> {
   // an idle client losing its connection (server restart) must not crash the process
   pool.on('error', () => undefined);
 
+  // pg-pool queues a request even when an idle connection or room for a new one will serve it on
+  // the next tick; only those left over really wait for a busy connection
+  const queued = () => Math.max(0, pool.waitingCount - pool.idleCount - (opts.poolMax - pool.totalCount));
   // a bounded wait queue: beyond queueMax waiting requests, answer 503 at once
   const guarded = new WeakSet<pg.PoolClient>();
   const boundedPool = {
     connect: async () => {
-      if (pool.waitingCount >= opts.queueMax) throw new DatabaseUnavailableError('too many requests waiting for the database');
+      if (queued() >= opts.queueMax) throw new DatabaseUnavailableError('too many requests waiting for the database');
       const client = await pool.connect();
       // a checked-out client whose connection drops (server restart) emits 'error' with nobody
       // listening, which would crash the process; the query in progress fails on its own
@@ -143,7 +146,7 @@ async function openPostgres(opts: DatabaseOptions): Promise<Database> {
       void startListener();
       return () => listeners.delete(l);
     },
-    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: queued() }),
     dump: () => Promise.reject(new Error('dump is only available on the embedded database; use pg_dump')),
     async close() {
       closing = true;
