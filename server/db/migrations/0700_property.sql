@@ -330,6 +330,7 @@ SELECT r.code, p.permission FROM role r
 JOIN (VALUES
   ('platform_admin', 'property.read'), ('platform_admin', 'property.manage'), ('platform_admin', 'property.standard'),
   ('platform_admin', 'property.inspect'), ('platform_admin', 'property.evaluate'), ('platform_admin', 'property.card'),
+  ('platform_admin', 'property.warning'), ('platform_admin', 'property.fees'), ('platform_admin', 'property.fund'),
   ('district_admin', 'property.read'), ('district_admin', 'property.manage'), ('district_admin', 'property.standard'),
   ('district_admin', 'property.inspect'), ('district_admin', 'property.evaluate'), ('district_admin', 'property.card'),
   ('district_admin', 'property.warning'),
