@@ -1,6 +1,7 @@
-// `npm run generate -- --residents N [--seed S] [--force]`: fills the configured database (PGlite in
-// LINLI_DATA_DIR, or DATABASE_URL) with a synthetic city for tests and benchmarks. The demo city is
-// its small case (2,000 residents, seed "linli-demo"). See docs/registry.md for measured speeds.
+// `npm run generate -- --residents N [--cases M --years Y] [--seed S] [--force]`: fills the configured
+// database (PGlite in LINLI_DATA_DIR, or DATABASE_URL) with a synthetic city and its case history for
+// tests and benchmarks. The demo city is its small case (2,000 residents, seed "linli-demo").
+// Measured speeds: docs/registry.md (residents) and docs/benchmarks.md (cases).
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -8,7 +9,8 @@ import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { loadConfig } from '../server/config.ts';
 import { openDatabase, type Database, type DB } from '../server/db/index.ts';
-import { copyInto, type BulkInsert } from '../server/db/bulk.ts';
+import { copyInto, insertBatches, type BulkInsert } from '../server/db/bulk.ts';
+import { ensureHistoryPartitions, generateCaseHistory, type HistoryResult } from '../server/demo/history.ts';
 import { migrate } from '../server/db/migrate.ts';
 import { DataDirLockedError, lockDataDir } from '../server/db/lock.ts';
 import { typeParsers } from '../server/db/types.ts';
@@ -19,19 +21,22 @@ import { planCity } from '../server/demo/synth/index.ts';
 import { ensurePartitions } from '../server/modules/system/service.ts';
 import { modules } from '../server/modules/index.ts';
 
-/** What a generation run is asked for. Later options (cases, years …) join here. */
+/** What a generation run is asked for. */
 export interface GenerateOptions {
   residents: number;
+  /** cases of history beyond the demo's own (0: none) */
+  cases: number;
+  years: number;
   seed: string;
   force: boolean;
 }
 
-const USAGE = 'usage: npm run generate -- --residents N [--seed S] [--force]';
+const USAGE = 'usage: npm run generate -- --residents N [--cases M [--years Y]] [--seed S] [--force]';
 
 function options(argv: string[]): GenerateOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { residents: { type: 'string' }, seed: { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    options: { residents: { type: 'string' }, cases: { type: 'string' }, years: { type: 'string' }, seed: { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
     strict: true,
   });
   if (values.help) {
@@ -40,7 +45,11 @@ function options(argv: string[]): GenerateOptions {
   }
   const residents = Number(values.residents ?? 2000);
   if (!Number.isInteger(residents) || residents < 0 || residents > 50_000_000) throw new Error(`--residents must be a whole number from 0 to 50,000,000\n${USAGE}`);
-  return { residents, seed: values.seed ?? DEMO_SEED, force: values.force };
+  const cases = Number(values.cases ?? 0);
+  if (!Number.isInteger(cases) || cases < 0 || cases > 100_000_000) throw new Error(`--cases must be a whole number from 0 to 100,000,000\n${USAGE}`);
+  const years = Number(values.years ?? 1);
+  if (!(years > 0 && years <= 20)) throw new Error(`--years must be a number above 0 and at most 20\n${USAGE}`);
+  return { residents, cases, years, seed: values.seed ?? DEMO_SEED, force: values.force };
 }
 
 /**
@@ -70,16 +79,17 @@ async function singleConnection(url: string): Promise<{ database: Database; clie
 
 /** Tables a city fills with many rows: their secondary indexes are built once, after the load. */
 const BULK_TABLES = ['unit', 'household', 'resident', 'household_member', 'resident_tag'];
+const HISTORY_TABLES = ['cases', 'case_event', 'case_deadline', 'case_assignment', 'metric_daily'];
 
 /**
  * Drops the secondary indexes of the bulk tables (not those behind primary keys and constraints)
  * and returns how to build them again. Building an index once over a million rows is far cheaper
  * than keeping it up to date row by row during COPY.
  */
-async function deferIndexes(database: Database): Promise<() => Promise<void>> {
+async function deferIndexes(database: Database, tables: string[]): Promise<() => Promise<void>> {
   const rows = await sql<{ name: string; def: string }>`
     SELECT i.indexname AS name, i.indexdef AS def FROM pg_indexes i
-    WHERE i.schemaname = current_schema() AND i.tablename IN (${sql.join(BULK_TABLES)})
+    WHERE i.schemaname = current_schema() AND i.tablename IN (${sql.join(tables)})
       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)`.execute(database.db);
   for (const r of rows.rows) await sql`DROP INDEX ${sql.ref(r.name)}`.execute(database.db);
   return async () => {
@@ -90,7 +100,8 @@ async function deferIndexes(database: Database): Promise<() => Promise<void>> {
 
 /** Everything a previous city left behind: the tree, organisations, accounts, and all that hangs off them. */
 async function clearCity(database: Database) {
-  await sql`TRUNCATE region, org, app_user, resident_account, idempotency_key, otp_code, job RESTART IDENTITY CASCADE`.execute(database.db);
+  // case events and metric rollups hold no foreign keys, so the cascade does not reach them
+  await sql`TRUNCATE region, org, app_user, resident_account, idempotency_key, otp_code, job, case_event, metric_daily, metric_delta RESTART IDENTITY CASCADE`.execute(database.db);
   await sql`DELETE FROM setting WHERE key = 'demo.loaded'`.execute(database.db);
 }
 
@@ -124,14 +135,30 @@ async function main() {
     }
     const platform = createPlatform(config, database, createLogger(config));
     await ensurePartitions(platform);
+    // the demo's own cases reach 90 days back: their months need partitions before they are written
+    await ensureHistoryPartitions(database.db, platform.clock.now(), Math.max(opts.cases > 0 ? opts.years : 0, 0.5), config.timeZone);
     console.log(`generating: seed "${opts.seed}", ${opts.residents.toLocaleString('en')} residents, ${plan.districts} districts × ${plan.streetsPerDistrict} streets × ${plan.communitiesPerStreet} communities × ${plan.gridsPerCommunity} grids, on ${database.engine}`);
     const started = performance.now();
     // one sealing thread per core beyond the first (the main thread generates rows and feeds COPY)
     const pool = new SealPool(resolveSecret(config, platform.log), config.previousSecrets, Math.max(1, availableParallelism() - 1));
     // on the server the indexes are rebuilt after the load; the embedded engine keeps them (smaller cities)
-    const restoreIndexes = database.engine === 'postgres' ? await deferIndexes(database) : async () => undefined;
-    const result = await loadDemo(platform, modules, { seed: opts.seed, residents: opts.residents, bulk, seal: pool.seal }).finally(async () => {
-      await pool.close();
+    const deferred = [...BULK_TABLES, ...(opts.cases > 0 ? HISTORY_TABLES : [])];
+    const restoreIndexes = database.engine === 'postgres' ? await deferIndexes(database, deferred) : async () => undefined;
+    let history: HistoryResult | null = null;
+    const result = await (async () => {
+      const city = await loadDemo(platform, modules, { seed: opts.seed, residents: opts.residents, bulk, seal: pool.seal }).finally(() => pool.close());
+      console.log(`city in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      if (opts.cases > 0) {
+        const t = performance.now();
+        history = await database.db.transaction().execute(async (trx) => {
+          await sql`SET LOCAL statement_timeout = 0`.execute(trx);
+          return generateCaseHistory(platform, trx, bulk ?? insertBatches(trx), { cases: opts.cases, years: opts.years, seed: opts.seed, end: platform.clock.now() });
+        });
+        const s = (performance.now() - t) / 1000;
+        console.log(`case history in ${s.toFixed(1)} s: ${Math.round(history.cases / s).toLocaleString('en')} cases/s, ${Math.round(history.events / s).toLocaleString('en')} events/s`);
+      }
+      return city;
+    })().finally(async () => {
       const t = performance.now();
       await restoreIndexes();
       if (database.engine === 'postgres') console.log(`indexes built in ${((performance.now() - t) / 1000).toFixed(1)} s`);
@@ -140,7 +167,7 @@ async function main() {
     const count = async (t: 'region' | 'compound' | 'building' | 'household' | 'resident' | 'resident_tag') => Number((await database.db.selectFrom(t).select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
     const rows = { regions: await count('region'), compounds: await count('compound'), buildings: await count('building'), households: await count('household'), residents: await count('resident'), careTags: await count('resident_tag') };
     const rssMb = Math.round(process.resourceUsage().maxRSS / 1024);
-    console.log(JSON.stringify(rows));
+    console.log(JSON.stringify(history ? { ...rows, history } : rows));
     console.log(`done in ${seconds.toFixed(1)} s: ${Math.round(result.residents / seconds).toLocaleString('en')} residents/s, peak RSS ${rssMb} MB`);
   } finally {
     await database.close();

@@ -5,7 +5,7 @@ import { gzipSync } from 'node:zlib';
 
 const dir = `${process.argv[2] ?? 'web/console'}/dist`;
 const html = readFileSync(`${dir}/index.html`, 'utf8');
-const first = [...html.matchAll(/(?:src|href)="\/(assets\/[^"]+)"/g)].map((m) => m[1]);
+const first = [...html.matchAll(/(?:src|href)="\/(?:m\/)?(assets\/[^"]+)"/g)].map((m) => m[1]);
 const kb = (file) => gzipSync(readFileSync(`${dir}/${file}`), { level: 9 }).length / 1024;
 const row = (label, file, size) => console.log(`${label.padEnd(6)} ${size.toFixed(1).padStart(7)} kB  ${file}`);
 

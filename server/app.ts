@@ -6,7 +6,7 @@ import multipart from '@fastify/multipart';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Counter, Histogram, Registry, Gauge } from 'prom-client';
+import { collectDefaultMetrics, Counter, Histogram, Registry, Gauge } from 'prom-client';
 import { newId } from './platform/ids.ts';
 import { AppError, badRequest, tooManyRequests, serviceUnavailable, type FieldErrors } from './platform/errors.ts';
 import { pickLang, registerMessages, t, type Lang } from './platform/i18n/index.ts';
@@ -122,6 +122,8 @@ export async function buildApp(platform: Platform, modules: LinliModule[], opts:
 
   // ---- metrics ----
   const metrics = new Registry();
+  // process memory, CPU, event-loop delay and heap: what a load test and an operator watch
+  collectDefaultMetrics({ register: metrics });
   const httpRequests = new Counter({ name: 'linli_http_requests_total', help: 'HTTP requests', labelNames: ['method', 'route', 'status'], registers: [metrics] });
   const httpLatency = new Histogram({
     name: 'linli_http_request_duration_seconds',
@@ -344,7 +346,7 @@ function bearerOf(req: FastifyRequest): string | null {
   return m ? m[1] : null;
 }
 
-function toAppError(err: FastifyError & { validation?: unknown; validationContext?: string }, req: FastifyRequest): AppError {
+export function toAppError(err: FastifyError & { validation?: unknown; validationContext?: string }, req: FastifyRequest): AppError {
   if (err instanceof AppError) {
     if (err.status === 401 && req.authProblem === 'expired') return new AppError(401, 'SESSION_EXPIRED', 'auth.session_expired');
     return err;

@@ -32,6 +32,8 @@ export interface Config {
   /** largest spreadsheet import (residents, households, buildings); streamed, never held in memory */
   importLimitBytes: number;
   rateLimitPerMinute: number;
+  /** months of audit records kept (等保: at least 6); older monthly partitions are dropped once sealed */
+  auditRetentionMonths: number;
   runJobs: boolean;
   /** hosts Linli may call out to (LINLI_OUTBOUND_ALLOW): host, *.domain, host:port, IP or CIDR */
   outboundAllow: string[];
@@ -79,6 +81,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     uploadLimitBytes: int('LINLI_UPLOAD_LIMIT_MB', 10) * 1024 * 1024,
     importLimitBytes: int('LINLI_IMPORT_LIMIT_MB', 100) * 1024 * 1024,
     rateLimitPerMinute: int('LINLI_RATE_LIMIT_PER_MINUTE', 600),
+    auditRetentionMonths: int('LINLI_AUDIT_RETENTION_MONTHS', 36),
     runJobs: bool('LINLI_JOBS', true),
     outboundAllow: (process.env.LINLI_OUTBOUND_ALLOW ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     version: process.env.npm_package_version ?? '0.1.0',
@@ -86,6 +89,9 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
   };
   if (config.mode === 'production' && !config.secret) {
     throw new Error('LINLI_SECRET is required in production mode (32 random bytes, hex or base64)');
+  }
+  if (config.auditRetentionMonths < 6) {
+    throw new Error(`LINLI_AUDIT_RETENTION_MONTHS must be at least 6 (audit records are kept at least six months), got ${config.auditRetentionMonths}`);
   }
   if (config.mode === 'production' && config.loadDemo) {
     throw new Error('LINLI_DEMO cannot be on in production mode');

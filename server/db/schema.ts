@@ -5,7 +5,11 @@ import type { TaxonomyTables } from '../modules/taxonomy/tables.ts';
 import type { CaseTables } from '../modules/cases/tables.ts';
 import type { NotificationTables } from '../modules/notifications/tables.ts';
 import type { MetricTables } from '../modules/metrics/tables.ts';
+import type { PrivacyTables } from '../modules/privacy/tables.ts';
+import type { InteropTables } from '../modules/interop/tables.ts';
+import type { ResidentServiceTables } from '../modules/resident/tables.ts';
 import type { PropertyTables } from '../modules/property/tables.ts';
+import type { ConsoleTables } from '../modules/console/tables.ts';
 
 /**
  * Row types of the database, for Kysely. Foundation tables are here; each domain module declares
@@ -193,6 +197,8 @@ export interface AuditSealStateTable {
   xid_watermark: string;
   last_pos: number;
   last_hash: string;
+  /** audit records before this instant were dropped by retention (their seals remain) */
+  retained_from: Timestamp | null;
 }
 
 export interface ScheduledTaskTable {
@@ -261,4 +267,4 @@ export interface FoundationTables {
 }
 
 // Modules add their tables here: `export interface DB extends FoundationTables, CaseTables {}`.
-export interface DB extends FoundationTables, RegistryTables, DispatchTables, TaxonomyTables, CaseTables, NotificationTables, MetricTables, PropertyTables {}
+export interface DB extends FoundationTables, RegistryTables, DispatchTables, TaxonomyTables, CaseTables, NotificationTables, MetricTables, PrivacyTables, InteropTables, ResidentServiceTables, PropertyTables, ConsoleTables {}

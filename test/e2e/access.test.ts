@@ -8,13 +8,13 @@ beforeAll(async () => {
 afterAll(() => b?.close());
 
 describe('each user sees only what their roles allow', () => {
-  it('a community administrator: their community in the header, users but no roles, tokens or audit', async () => {
+  it('a community administrator: their community in the header, the case queues, users but no roles, tokens or audit', async () => {
     const { page } = b;
     await signIn(page, 'community');
     await expect.poll(() => page.getByTestId('shell-where').innerText()).toContain('甸柳南社区居民委员会');
     // the place, below the city: district · street · community
     expect(await page.getByTestId('shell-where').innerText()).toMatch(/历下区 · \S+街道 · 甸柳南社区/);
-    expect(await menuLabels(page)).toEqual(['首页', '组织机构', '用户管理']);
+    expect(await menuLabels(page)).toEqual(['首页', '受理派遣', '我的待办', '待核查', '督办预警', '登记案件', '案件查询', '常用语', '指挥中心', '网格地图', '小区楼栋', '居民信息', '数据导入', '组织机构', '用户管理']);
     await page.getByTestId('side-menu').getByText('用户管理', { exact: true }).click();
     await expect.poll(() => page.locator('.ant-table-row').allInnerTexts()).toHaveLength(3);
     const rows = (await page.locator('.ant-table-row td:first-child').allInnerTexts()).sort();
@@ -30,9 +30,11 @@ describe('each user sees only what their roles allow', () => {
   it('a grid worker: no user administration in the menu, a no-permission page at its address, 403 from the API', async () => {
     const { page } = b;
     await signIn(page, 'grid');
-    expect(await menuLabels(page)).toEqual(['首页']);
+    expect(await menuLabels(page)).toEqual(['首页', '待核查', '登记案件', '案件查询', '网格地图', '小区楼栋', '居民信息']);
     expect(await page.getByTestId('shell-where').innerText()).toMatch(/甸柳南社区 · \S+网格/);
-    expect(await page.locator('.ant-empty').innerText()).toContain('没有可用的管理功能');
+    // the home page's shortcuts are the registry's, none of the administration's
+    await page.getByTestId('shortcut-/registry/map').waitFor();
+    expect(await page.getByTestId('shortcut-/admin/users').count()).toBe(0);
     await page.goto('/admin/users');
     await expect.poll(() => page.getByTestId('forbidden').innerText()).toContain('没有权限');
     expect(await page.locator('.ant-table').count()).toBe(0);
@@ -49,7 +51,7 @@ describe('each user sees only what their roles allow', () => {
     await signIn(page, 'dept');
     await expect.poll(() => page.getByTestId('shell-where').innerText()).toContain('历下区城市管理局');
     expect(await page.getByTestId('shell-where').innerText()).toContain('历下区 · 本单位承办事项');
-    expect(await menuLabels(page)).toEqual(['首页']);
+    expect(await menuLabels(page)).toEqual(['首页', '我的待办', '案件查询', '常用语', '指挥中心', '网格地图', '小区楼栋']);
     expect(b.pageErrors).toEqual([]);
   });
 });

@@ -106,12 +106,15 @@ export async function openScreen(page: Page, label: string) {
   await expect.poll(() => page.locator('h3.page-title').innerText()).toContain(label);
 }
 
-/** A full-page screenshot under test-results/screenshots/<folder>/<name>.png, once the page is quiet. */
-export async function screenshot(page: Page, folder: string, name: string) {
+/**
+ * A full-page screenshot under test-results/screenshots/<folder>/<name>.png, once the page is quiet.
+ * `fullPage: false` keeps to the window (a drawer or full-screen layout is fixed to it).
+ */
+export async function screenshot(page: Page, folder: string, name: string, { fullPage = true } = {}) {
   const dir = path.join(SCREENSHOTS, folder);
   mkdirSync(dir, { recursive: true });
   await page.waitForLoadState('networkidle');
   // no spinners left (tables loading, lazy screens)
   await expect.poll(() => page.locator('.ant-spin-spinning').count()).toBe(0);
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage: true, animations: 'disabled' });
+  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage, animations: 'disabled' });
 }

@@ -32,7 +32,7 @@ describe('language, theme and tablet width', () => {
     await expect.poll(() => page.getByTestId('login-error').innerText()).toContain('Wrong username or password');
     await screenshot(page, 'en', '01-login');
     await signIn(page, 'admin');
-    await expect.poll(() => menuLabels(page)).toEqual(['Home', 'Organisations', 'Users', 'Role permissions', 'Integration tokens', 'Audit log']);
+    await expect.poll(() => menuLabels(page)).toEqual(['Home', 'Register a case', 'Find cases', 'Reply templates', 'Command centre', 'Grid map', 'Compounds and buildings', 'Residents', 'Import', 'Categories', 'Routing rules', 'Time limits', 'Holidays and working hours', 'Organisations', 'Users', 'Role permissions', 'Integration tokens', 'Audit log']);
     expect(await page.getByTestId('shell-where').innerText()).toContain('All areas');
     await screenshot(page, 'en', '02-home');
     for (const [label, file] of EN_SCREENS) {
@@ -58,7 +58,7 @@ describe('language, theme and tablet width', () => {
   it('Traditional Chinese in Taiwan usage, remembered across a reload', async () => {
     const { page } = b;
     await chooseLanguage(page, '繁體中文');
-    await expect.poll(() => menuLabels(page)).toEqual(['首頁', '組織單位', '使用者管理', '角色權限', '介接權杖', '稽核紀錄']);
+    await expect.poll(() => menuLabels(page)).toEqual(['首頁', '登記案件', '案件查詢', '常用語', '指揮中心', '網格地圖', '小區樓棟', '居民資訊', '資料匯入', '事項分類', '派遣規則', '時限規則', '節假日與工作時間', '組織單位', '使用者管理', '角色權限', '介接權杖', '稽核紀錄']);
     await page.reload();
     expect(await menuLabels(page)).toContain('使用者管理');
     await openScreen(page, '使用者管理');

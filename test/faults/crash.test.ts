@@ -9,7 +9,7 @@ import { freePort, sleep, startServer, type ServerProcess } from './support.ts';
 // while the server is killed (kill -9) or stopped (SIGTERM) in the middle and started again on the
 // same data. Afterwards every request that got a 2xx made exactly one record, and no retry made a second.
 
-/** What the burst creates. When case intake exists, `createThing = caseIntake` is the one line to change. */
+/** What the burst creates: cases through the real intake (the promise is about accepted reports). */
 interface CreateThing {
   name: string;
   as: string;
@@ -19,15 +19,15 @@ interface CreateThing {
   recordsOf(db: Kysely<DB>, tag: string, i: number): Promise<string[]>;
 }
 
-const orgCreation: CreateThing = {
-  name: 'organisations',
-  as: 'admin',
-  url: '/api/orgs',
-  body: (tag, i) => ({ kind: 'department', name: `${tag}-${i}`, deptType: 'housing' }),
-  recordsOf: async (db, tag, i) => (await db.selectFrom('org').select('id').where('name', '=', `${tag}-${i}`).execute()).map((r) => r.id),
+const caseIntake: CreateThing = {
+  name: 'case reports',
+  as: 'community',
+  url: '/api/cases',
+  body: (tag, i) => ({ description: `${tag}-${i} 楼道灯坏了，晚上看不见路`, category: 'facilities.street_light', channel: 'walk_in' }),
+  recordsOf: async (db, tag, i) => (await db.selectFrom('cases').select('id').where('description', '=', `${tag}-${i} 楼道灯坏了，晚上看不见路`).execute()).map((r) => r.id),
 };
 
-const createThing: CreateThing = orgCreation;
+const createThing: CreateThing = caseIntake;
 
 const template = inject('template');
 const CLIENTS = 40;

@@ -58,6 +58,10 @@ describe.runIf(onPostgres)('a slow or blocked database (PostgreSQL)', () => {
       const viaHttp = await s.request({ method: 'GET', url: '/api/orgs', token: admin });
       expect(viaHttp.statusCode).toBe(503);
       expect(viaHttp.headers['retry-after']).toBe('5');
+      // health tells a load balancer to send traffic elsewhere while requests queue
+      const health = await s.request({ method: 'GET', url: '/api/health' });
+      expect(health.statusCode).toBe(503);
+      expect(health.json().status).toBe('degraded');
       // metrics (no database) answer: the process itself is responsive
       expect((await s.request({ method: 'GET', url: '/metrics' })).statusCode).toBe(200);
       // the statement timeout (1 s) ends every waiting query with "unavailable", none hangs

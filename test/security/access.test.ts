@@ -127,6 +127,13 @@ function objectSchemas(schema: JsonSchema, at = 'body'): [string, JsonSchema][] 
   return out;
 }
 
+/** A token for routes only integrations may call (scopes such as hotline.push that no role holds). */
+async function integrationToken(scope: string): Promise<string> {
+  const res = await s.request({ method: 'POST', url: '/api/integrations/tokens', token: callers.token('district'), payload: { name: `sec-${scope}`, kind: 'generic', scopes: [scope] } });
+  expect(res.statusCode, res.body).toBe(201);
+  return res.json().token;
+}
+
 describe('mass assignment (API3)', () => {
   const withBody = routes.filter((r) => schemaOf(r, 'body'));
 
@@ -140,14 +147,22 @@ describe('mass assignment (API3)', () => {
     // path parameters that pass their own schema (a uuid, a date …), so only the body can be refused
     const validParams = (minimalValid(schemaOf(r, 'params') ?? { type: 'object' }) ?? {}) as Record<string, string>;
     const url = fillPath(r.url, Object.fromEntries(pathParams(r.url).map((p) => [p, idParams(r.url).includes(p) ? randomUUID() : validParams[p] ?? 'community_admin'])));
-    const token = allows('admin', r.access!) ? callers.token('admin') : r.access === 'resident' ? callers.token('resident') : undefined;
+    const token = allows('admin', r.access!)
+      ? callers.token('admin')
+      : r.access === 'resident'
+        ? callers.token('resident')
+        : typeof r.access === 'object' && (INTEGRATION_SCOPES as readonly string[]).includes(r.access.permission)
+          ? await integrationToken(r.access.permission)
+          : undefined;
     for (const extra of ['id', 'createdAt', 'updatedAt', 'orgId', 'ownerId', 'status', 'isAdmin', 'permissions']) {
       if (body.properties && extra in body.properties) continue;
       const payload = { ...(minimalValid(body) as object), [extra]: extra === 'id' ? randomUUID() : 'x' };
       const res = await s.request({ method: r.method as never, url, token, payload });
       const context = `${routeKey(r)} + ${extra}: ${res.statusCode} ${res.body}`;
       expect(res.statusCode, context).toBe(400);
-      expect(res.json().error.fields?.[extra], context).toBeDefined();
+      // Open311 routes answer with the specification's error list; the description names the field
+      if (r.url.startsWith('/open311/')) expect(res.body, context).toMatch(new RegExp(`<description>[^<]*\\b${extra}\\b|"description":"[^"]*\\b${extra}\\b`));
+      else expect(res.json().error.fields?.[extra], context).toBeDefined();
     }
   });
 });

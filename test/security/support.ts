@@ -39,14 +39,30 @@ export function withQuery(path: string, query: Record<string, unknown> | undefin
   return `${path}?${qs}`;
 }
 
-/** Every failure must have the one error shape, as JSON. */
+/** Every failure must have the one error shape, as JSON (Open311 routes: the specification's error list, JSON or XML). */
 export function expectErrorShape(res: LightMyRequestResponse, context: string) {
+  if (res.raw.req.url?.startsWith('/open311/')) return expectOpen311Error(res, context);
   expect(String(res.headers['content-type']), context).toMatch(/^application\/json/);
   const body = res.json();
   expect(body, context).toEqual({ error: { code: expect.any(String), message: expect.any(String), ...(body?.error?.fields ? { fields: expect.any(Object) } : {}) } });
   expect(Object.keys(body.error).sort(), context).toEqual(body.error.fields ? ['code', 'fields', 'message'] : ['code', 'message']);
   if (body.error.fields) for (const v of Object.values(body.error.fields)) expect(typeof v, context).toBe('string');
   if (body.error.code === 'VALIDATION_FAILED') expect(body.error.fields, `${context}: a validation failure names its fields`).toBeDefined();
+}
+
+function expectOpen311Error(res: LightMyRequestResponse, context: string) {
+  const type = String(res.headers['content-type']);
+  // a path that does not even decode is refused by the router before any Open311 route is chosen
+  if (res.statusCode === 400 && type.startsWith('application/json') && !Array.isArray(res.json())) {
+    expect(res.json().error.code, context).toBe('BAD_REQUEST');
+    return;
+  }
+  if (type.startsWith('text/xml')) {
+    expect(res.body, context).toMatch(new RegExp(`<errors><error><code>${res.statusCode}</code><description>[^<]*</description></error></errors>$`));
+    return;
+  }
+  expect(type, context).toMatch(/^application\/json/);
+  expect(res.json(), context).toEqual([{ code: res.statusCode, description: expect.any(String) }]);
 }
 
 /**

@@ -6,7 +6,7 @@ import { invalid, notFound } from '../../platform/errors.ts';
 import { Body, IdParams, Nullable, responses, Uuid } from '../../platform/http/schemas.ts';
 import { newId } from '../../platform/ids.ts';
 import type { App } from '../../platform/module.ts';
-import { invalidateConfig } from './config.ts';
+import { getConfig, invalidateConfig } from './config.ts';
 import { CLOCKS, parsePeriods } from './worktime.ts';
 
 /** Administration of the rules the case loop runs on: SLA rules, routing rules, calendar, working hours. */
@@ -140,6 +140,16 @@ export function adminRoutes(app: App) {
       await change(req.ctx, 'calendar.delete', 'holiday_calendar', req.params.date, (c) => c.db.deleteFrom('holiday_calendar').where('date', '=', req.params.date).execute());
       reply.code(204);
       return null;
+    },
+  );
+  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  app.get(
+    '/api/settings/working-hours',
+    { config: { access: { permission: 'case.read' } }, schema: { tags: ['case rules'], summary: 'Working periods of a working day (local time), as in force', response: responses({ 200: Type.Object({ periods: Type.Array(Type.Array(Type.String())) }) }) } },
+    async (req) => {
+      requirePermission(req.ctx, 'case.read');
+      const cfg = await getConfig(req.ctx.platform, req.ctx.db);
+      return { periods: cfg.calendar.periods.map(([a, b]) => [hhmm(a), hhmm(b)]) };
     },
   );
   app.put(

@@ -87,7 +87,8 @@ class Simulation {
   }
 }
 
-function samples(): Sample[] {
+/** The labelled report texts of the classifier corpus: realistic case descriptions with their category. */
+export function caseSamples(): Sample[] {
   const dir = path.resolve(import.meta.dirname, '../dispatch/training-data');
   const out: Sample[] = [];
   for (const f of ['sanitation', 'noise', 'pollution', 'facilities', 'greening', 'illegal_building', 'street_order', 'traffic', 'property', 'safety', 'utilities', 'neighbor_dispute', 'social_services', 'other']) {
@@ -110,7 +111,7 @@ export async function loadDemoCases(ctx: Ctx, _city: SynthCity, refs: DemoRefs) 
   const platform: Platform = { ...ctx.platform, clock };
   invalidateConfig();
   const db = ctx.db;
-  const texts = samples().filter((s) => s.text.length >= 6);
+  const texts = caseSamples().filter((s) => s.text.length >= 6);
 
   // acting principals: the demo accounts where there is one, otherwise a staff member of the organisation
   const perms = new Map<string, Set<string>>();

@@ -4,6 +4,7 @@ import { inTransaction, type Ctx, type IntegrationPrincipal, type UserPrincipal 
 import { badRequest, invalid, unauthorized } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
 import { parsePhone } from '../../platform/pii/index.ts';
+import { afterIntake } from '../dispatch/hooks.ts';
 import { notify } from '../notifications/service.ts';
 import { getConfig, slaFor } from './config.ts';
 import { openDeadlines, recordEvent, type CaseRow } from './events.ts';
@@ -94,6 +95,8 @@ export async function createCase(ctx: Ctx, input: IntakeInput) {
     const deadlines = await openDeadlines(trx, cfg, row, now, [
       { kind: 'register', orgId: community, due: { clock: sla.register_clock as never, amount: Number(sla.register_amount) }, warnFraction: Number(sla.warn_fraction) },
     ]);
+    // smart dispatch: the suggestion for this report, and whether it makes a hot spot
+    await afterIntake(trx, c, cfg, row, place);
     await notify(trx, now, [{ to: { orgId: community }, caseId: row.id, kind: 'case.new', key: 'notify.case_new', params: { caseNo, title: row.title } }]);
     await audit(c, { action: 'case.create', entityType: 'case', entityId: row.id, after: row, details: { caseNo, channel: input.channel, category } });
     return {

@@ -19,6 +19,7 @@ const timeline = {
   reopen: ['已重新办理', 'Reopened'],
   reject: ['经核实不予受理', 'Not accepted after checking'],
   merge: ['与相同问题合并办理', 'Merged with a report of the same problem'],
+  outcome: ['合并办理的问题已办结，请您评价', 'The report yours was merged with is closed; please tell us how it went'],
   park: ['问题需长期解决，已挂账跟踪', 'A long-term problem; tracked until it can be solved'],
   escalate: ['已提交上级协调', 'Passed up for coordination'],
 } as const;
@@ -58,6 +59,7 @@ export const casesMessages: Catalog = {
     'notify.case_closed': '您反映的问题（{caseNo}）已办结，请评价',
     'notify.case_rejected': '您反映的问题（{caseNo}）经核实不予受理',
     'notify.case_merged': '您反映的问题（{caseNo}）已与 {target} 合并办理',
+    'notify.merged_case_closed': '您反映的问题（{caseNo}）已随 {target} 办结，请您评价',
     'notify.extension_requested': '案件 {caseNo} 申请延期，请审批',
     'notify.extension_approved': '案件 {caseNo} 的延期申请已批准',
     'notify.extension_refused': '案件 {caseNo} 的延期申请未获批准',
@@ -104,6 +106,7 @@ export const casesMessages: Catalog = {
     'notify.case_closed': 'Your report {caseNo} is closed; please rate it',
     'notify.case_rejected': 'Your report {caseNo} was not accepted',
     'notify.case_merged': 'Your report {caseNo} was merged into {target}',
+    'notify.merged_case_closed': 'Your report {caseNo} was closed together with {target}; please rate it',
     'notify.extension_requested': 'Case {caseNo}: an extension awaits your approval',
     'notify.extension_approved': 'Case {caseNo}: the extension was approved',
     'notify.extension_refused': 'Case {caseNo}: the extension was refused',

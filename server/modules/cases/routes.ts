@@ -4,6 +4,7 @@ import { Body, DateTime, IdParams, Nullable, responses, Uuid } from '../../platf
 import { idempotent } from '../../platform/http/idempotency.ts';
 import { invalid } from '../../platform/errors.ts';
 import * as service from './service.ts';
+import { CaseSuggestion } from '../dispatch/schemas.ts';
 import { CHANNELS, TYPES } from './intake.ts';
 import { ACTIONS, SATISFACTION } from './workflow.ts';
 import { readFile, saveUploads, type Upload } from './files.ts';
@@ -39,6 +40,7 @@ const CaseDetail = Type.Object({
   attachments: Type.Array(Type.Object({ id: Uuid, kind: Type.String(), mime: Type.String(), size: Type.Number(), addedAt: DateTime })),
   events: Type.Array(Type.Object({ id: Uuid, type: Type.String(), at: DateTime, from: Nullable(Type.String()), to: Nullable(Type.String()), note: Nullable(Type.String()), actor: Actor })),
   allowedActions: Type.Array(Type.String()),
+  suggestion: Nullable(CaseSuggestion),
 });
 const CaseSummary = Type.Object({
   id: Uuid, caseNo: Type.String(), status: Type.String(), channel: Type.String(), type: Type.String(), category: Type.String(), categoryTop: Type.String(),

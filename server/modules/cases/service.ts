@@ -3,6 +3,7 @@ import type { Ctx } from '../../platform/context.ts';
 import { invalid, notFound } from '../../platform/errors.ts';
 import { t } from '../../platform/i18n/index.ts';
 import { maskName, maskPhone } from '../../platform/pii/index.ts';
+import { suggestionOfCase } from '../dispatch/suggestions.ts';
 import { getConfig } from './config.ts';
 import type { CaseRow } from './events.ts';
 import * as store from './store.ts';
@@ -146,11 +147,12 @@ export async function presentCase(ctx: Ctx, row: CaseRow) {
       actor: { kind: e.actor_kind, id: e.actor_id, orgId: e.actor_org_id, name: e.actor_name },
     })),
     allowedActions: await allowedActions(ctx, row),
+    suggestion: await suggestionOfCase(ctx.db, cfg, row.id, ctx.lang),
   };
 }
 
 /** Events a resident sees in their timeline, in plain language; internal steps stay internal. */
-const PUBLIC_EVENTS = new Set(['report', 'register', 'dispatch', 'reassign', 'accept', 'return', 'handle', 'verify', 'close', 'evaluate', 'reopen', 'reject', 'merge', 'park', 'escalate']);
+const PUBLIC_EVENTS = new Set(['report', 'register', 'dispatch', 'reassign', 'accept', 'return', 'handle', 'verify', 'close', 'evaluate', 'reopen', 'reject', 'merge', 'outcome', 'park', 'escalate']);
 
 export async function listMyCases(ctx: Ctx, q: { cursor?: string; limit?: number }) {
   const r = requireResident(ctx);
@@ -175,7 +177,7 @@ export async function getMyCase(ctx: Ctx, id: string) {
     categoryName: cfg.categories.get(row.category)?.names[ctx.lang] ?? row.category, address: row.address, reportedAt: iso(row.reported_at)!,
     attachments: ch.attachments.map((a) => ({ id: a.file_id, kind: a.kind, mime: a.mime })),
     timeline: ch.events.filter((e) => PUBLIC_EVENTS.has(e.type) && !(e.type === 'verify' && e.to_status === 'accepted')).map((e) => ({
-      at: iso(e.at)!, type: e.type, text: t(ctx.lang, `timeline.${e.type}`), note: ['handle', 'reject', 'return', 'evaluate'].includes(e.type) ? e.note : null,
+      at: iso(e.at)!, type: e.type, text: t(ctx.lang, `timeline.${e.type}`), note: ['handle', 'reject', 'return', 'evaluate', 'outcome'].includes(e.type) ? e.note : null,
     })),
     evaluation: row.satisfaction ? { resolved: row.resolved, satisfaction: row.satisfaction, comment: row.evaluation_comment } : null,
     canEvaluate: actions.includes('evaluate'),

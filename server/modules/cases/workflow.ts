@@ -6,10 +6,12 @@ import { NO_SCOPE, type Scope } from '../../platform/access/scope.ts';
 import { inTransaction, type Ctx, type Principal } from '../../platform/context.ts';
 import { badRequest, conflict, forbidden, invalid, notFound, unauthorized } from '../../platform/errors.ts';
 import { newId } from '../../platform/ids.ts';
+import { afterClose, afterDispatch, afterRegister } from '../dispatch/hooks.ts';
 import { notify, type NewNotification } from '../notifications/service.ts';
 import { getConfig, slaFor, type CasesConfig, type Transition } from './config.ts';
 import { cancelDeadlines, meetDeadlines, onTime, openDeadlines, recordEvent, type CaseRow, type NewEvent } from './events.ts';
 import { linkAttachments } from './files.ts';
+import { closeMergedFollowers } from './merged.ts';
 import { route, type Place } from './place.ts';
 import * as store from './store.ts';
 import { addWorkingTime, fromLocal, toLocal, warnAt, type ClockKind } from './worktime.ts';
@@ -247,6 +249,7 @@ const steps: Record<Action, (s: Step) => Promise<Outcome>> = {
       Object.assign(patch, { category, category_top: cat.top, priority: input.priority ?? row.priority, assigned_org_id: r.mainOrgId, supervisor_org_id: r.supervisorOrgId });
     }
     const met = await meetDeadlines(trx, row.id, ['register'], now);
+    await afterRegister(trx, s.ctx, row.id, patch.category ?? row.category, patch.category_top ?? row.category_top);
     return { patch, event: { data: { onTime: onTime(met, now), ...(patch.category ? { category: patch.category } : {}) } } };
   },
 
@@ -270,6 +273,8 @@ const steps: Record<Action, (s: Step) => Promise<Outcome>> = {
       event: { data: { targetCaseId: target.id, targetCaseNo: target.case_no } },
       after: async () => {
         await recordEvent(trx, ctx, s.cfg, target, { type: 'merged_in', note: input.reason, data: { sourceCaseId: row.id, sourceCaseNo: row.case_no } });
+        // merged into a case already dealt with: this reporter gets its outcome now
+        if (['closed', 'evaluated'].includes(target.status)) await closeMergedFollowers(trx, ctx, s.cfg, target, s.now);
       },
       notify: reporterNotice(row, 'notify.case_merged', { target: target.case_no }),
     };
@@ -285,6 +290,7 @@ const steps: Record<Action, (s: Step) => Promise<Outcome>> = {
     const assist = input.assistOrgIds ?? (routed.mainOrgId === orgId ? routed.assistOrgIds : []);
     const supervisor = routed.mainOrgId === orgId ? routed.supervisorOrgId : row.supervisor_org_id && row.supervisor_org_id !== orgId ? row.supervisor_org_id : null;
     const patch = { ...(await assignMain(s, orgId, assist, supervisor)), parked_until: null };
+    await afterDispatch(trx, s.ctx, row.id, orgId);
     return {
       patch,
       event: { data: { handler: orgId, assistOrgIds: assist } },
@@ -367,7 +373,16 @@ const steps: Record<Action, (s: Step) => Promise<Outcome>> = {
     const clocks = await trx.selectFrom('case_deadline').select(['due_at', 'met_at', 'state']).where('case_id', '=', row.id).where('kind', 'in', ['handle', 'verify']).where('state', '<>', 'cancelled').execute();
     const inTime = clocks.length > 0 && clocks.every((d) => new Date(d.met_at ?? now).getTime() <= new Date(d.due_at).getTime());
     await cancelDeadlines(trx, row.id, 'all');
-    return { patch: { closed_at: now, handle_due_at: null }, event: { data: { onTime: inTime } }, notify: reporterNotice(row, 'notify.case_closed') };
+    return {
+      patch: { closed_at: now, handle_due_at: null },
+      event: { data: { onTime: inTime } },
+      notify: reporterNotice(row, 'notify.case_closed'),
+      after: async () => {
+        // the reports merged into this one close with it; the category the dispatcher confirmed teaches the classifier
+        await closeMergedFollowers(trx, s.ctx, s.cfg, { ...row, status: 'closed', closed_at: now }, now);
+        await afterClose(trx, s.ctx, row);
+      },
+    };
   },
 
   async evaluate(s) {

@@ -52,7 +52,7 @@ const corpusDigest = () => (corpusDigestCache ??= loadCorpus().digest);
 // ---- suggestions ----
 
 /** Staff who read or create cases, any signed-in resident (their report page), tokens with case.create. */
-function requireClassifyAccess(ctx: Ctx) {
+export function requireClassifyAccess(ctx: Ctx) {
   const p = ctx.principal;
   if (p.kind === 'anonymous') throw unauthorized();
   if (p.kind === 'resident') return;
@@ -87,6 +87,12 @@ export async function currentClassifier(platform: Platform): Promise<{ classifie
     if (latest && latest.version !== rt.version && usable(latest)) await loadVersion(systemCtx(platform, 'classifier'), latest.version);
   }
   return { classifier: rt.classifier!, version: rt.version! };
+}
+
+/** The model this process has in use, without waiting for one (intake must never wait for a training). */
+export function loadedClassifier(platform: Platform): { classifier: Classifier; version: number } | null {
+  const rt = runtimeOf(platform);
+  return rt.classifier && rt.version !== null ? { classifier: rt.classifier, version: rt.version } : null;
 }
 
 // ---- lifecycle ----

@@ -43,8 +43,65 @@ export interface ClassifierTrainingTable {
   holder: string | null;
 }
 
+/** What was suggested for a case at intake, and what the dispatcher decided (registration, dispatch). */
+export interface DispatchSuggestionTable {
+  case_id: string;
+  district_id: string;
+  city_id: string;
+  street_id: string;
+  community_id: string;
+  grid_id: string | null;
+  suggested_at: Timestamp;
+  model_version: number;
+  category: string;
+  sub_category: string | null;
+  confidence: number;
+  handler_org_id: string | null;
+  handler_matched: boolean;
+  category_final: string | null;
+  category_outcome: 'accepted' | 'corrected' | null;
+  category_decided_at: Timestamp | null;
+  category_decided_by: string | null;
+  handler_final: string | null;
+  handler_outcome: 'accepted' | 'corrected' | null;
+  handler_decided_at: Timestamp | null;
+  handler_decided_by: string | null;
+}
+
+/** Repeated reports of one category at one building or in one grid within a window. */
+export interface HotSpotTable {
+  id: string;
+  district_id: string;
+  city_id: string;
+  street_id: string;
+  community_id: string;
+  grid_id: string | null;
+  place_kind: 'building' | 'grid';
+  place_id: string;
+  category: string;
+  status: ColumnType<'open' | 'acknowledged', 'open' | 'acknowledged' | undefined, 'open' | 'acknowledged'>;
+  window_days: number;
+  threshold: number;
+  case_count: number;
+  first_reported_at: Timestamp;
+  last_reported_at: Timestamp;
+  raised_at: Timestamp;
+  acknowledged_at: Timestamp | null;
+  acknowledged_by: string | null;
+  acknowledge_note: string | null;
+}
+
+export interface HotSpotCaseTable {
+  hot_spot_id: string;
+  case_id: string;
+  district_id: string;
+}
+
 export interface DispatchTables {
   classifier_model: ClassifierModelTable;
   classifier_example: ClassifierExampleTable;
   classifier_training: ClassifierTrainingTable;
+  dispatch_suggestion: DispatchSuggestionTable;
+  hot_spot: HotSpotTable;
+  hot_spot_case: HotSpotCaseTable;
 }

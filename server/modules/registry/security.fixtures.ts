@@ -8,7 +8,7 @@ let serial = 0;
  * A place of the demo `community` administrator's community that the demo property company does
  * not manage (it may see the places it manages, so they would not be another caller's secret).
  */
-async function ownPlace(f: FixtureEnv) {
+export async function ownPlace(f: FixtureEnv) {
   const me = await f.as('community', { method: 'GET', url: '/api/auth/me' });
   const property = await f.as('property', { method: 'GET', url: '/api/auth/me' });
   const db = f.s.platform.db;

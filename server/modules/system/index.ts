@@ -1,5 +1,5 @@
 import type { LinliModule } from '../../platform/module.ts';
-import { sealPending } from '../../platform/audit/index.ts';
+import { applyAuditRetention, sealPending } from '../../platform/audit/index.ts';
 import { systemRoutes } from './routes.ts';
 import { ensurePartitions, purgeExpired } from './service.ts';
 
@@ -12,5 +12,13 @@ export const systemModule: LinliModule = {
     { name: 'jobs.deliver', everySeconds: 2, run: () => platform.jobs.runDue() },
     { name: 'partitions.ensure', everySeconds: 86_400, run: () => ensurePartitions(platform) },
     { name: 'housekeeping.purge', everySeconds: 3_600, run: () => purgeExpired(platform) },
+    {
+      name: 'audit.retention',
+      everySeconds: 86_400,
+      run: async () => {
+        const dropped = await applyAuditRetention(platform.db, platform.clock.now(), platform.config.auditRetentionMonths);
+        if (dropped.length > 0) platform.log.info({ dropped, months: platform.config.auditRetentionMonths }, 'audit partitions past retention dropped');
+      },
+    },
   ],
 };

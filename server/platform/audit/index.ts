@@ -85,6 +85,9 @@ export async function audit(ctx: Ctx, entry: AuditEntry, db: Executor = ctx.db):
     .execute();
 }
 
+/** Held by the sealer and by retention, so a partition is never dropped while it is being sealed. */
+const SEAL_LOCK = 7264002;
+
 /**
  * Links newly committed audit records into the chain. Records are taken by transaction id: every
  * transaction below the oldest one still running (the snapshot's xmin) has finished, so its records
@@ -92,7 +95,7 @@ export async function audit(ctx: Ctx, entry: AuditEntry, db: Executor = ctx.db):
  */
 export async function sealPending(db: Executor, maxTransactions = 1000): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const locked = await sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(7264002) AS ok`.execute(trx);
+    const locked = await sql<{ ok: boolean }>`SELECT pg_try_advisory_xact_lock(${SEAL_LOCK}) AS ok`.execute(trx);
     if (!locked.rows[0]?.ok) return 0;
     const state = await trx.selectFrom('audit_seal_state').selectAll().where('id', '=', 1).forUpdate().executeTakeFirstOrThrow();
     const horizon = await sql<{ xmin: string }>`SELECT pg_snapshot_xmin(pg_current_snapshot())::text AS xmin`.execute(trx);
@@ -141,6 +144,7 @@ export interface ChainReport {
 
 /** Recomputes every record's digest and every link; reports the first place the chain breaks. */
 export async function verifyChain(db: Executor): Promise<ChainReport> {
+  const retainedFrom = (await db.selectFrom('audit_seal_state').select('retained_from').where('id', '=', 1).executeTakeFirstOrThrow()).retained_from;
   let prevHash = 'genesis';
   let sealed = 0;
   let afterPos = 0;
@@ -150,7 +154,7 @@ export async function verifyChain(db: Executor): Promise<ChainReport> {
       .selectFrom('audit_seal as s')
       .leftJoin('audit_log as a', (j) => j.onRef('a.seq', '=', 's.audit_seq').onRef('a.at', '=', 's.audit_at'))
       .select([
-        's.pos', 's.audit_seq', 's.prev_hash', 's.hash',
+        's.pos', 's.audit_seq', 's.audit_at', 's.prev_hash', 's.hash',
         'a.seq', 'a.at', 'a.actor_kind', 'a.actor_id', 'a.org_id', 'a.action', 'a.entity_type', 'a.entity_id',
         'a.before_digest', 'a.after_digest', 'a.details', 'a.request_id', 'a.ip', 'a.digest',
       ])
@@ -159,7 +163,15 @@ export async function verifyChain(db: Executor): Promise<ChainReport> {
       .limit(page)
       .execute();
     for (const r of rows) {
-      if (r.seq === null || r.at === null) return broken(r.pos, r.audit_seq, 'record_missing', sealed);
+      if (r.seq === null || r.at === null) {
+        // dropped by retention: nothing left to recompute; the seal's hash anchors what follows
+        if (retainedFrom && new Date(r.audit_at) < new Date(retainedFrom) && r.prev_hash === prevHash) {
+          prevHash = r.hash;
+          afterPos = r.pos;
+          continue;
+        }
+        return broken(r.pos, r.audit_seq, 'record_missing', sealed);
+      }
       const digest = contentDigest({
         at: r.at, actor_kind: r.actor_kind!, actor_id: r.actor_id, org_id: r.org_id, action: r.action!,
         entity_type: r.entity_type!, entity_id: r.entity_id, before_digest: r.before_digest, after_digest: r.after_digest,
@@ -181,4 +193,43 @@ export async function verifyChain(db: Executor): Promise<ChainReport> {
 
 function broken(pos: number, seq: number | null, reason: NonNullable<ChainReport['firstBroken']>['reason'], sealed: number): ChainReport {
   return { ok: false, sealed, pending: 0, firstBroken: { pos, seq, reason } };
+}
+
+/**
+ * Drops monthly audit partitions that ended before the retention horizon (LINLI_AUDIT_RETENTION_MONTHS,
+ * at least 6) and whose every record is sealed. DROP of a whole partition is the only way records
+ * leave the log: the row triggers keep refusing UPDATE and DELETE. Returns the partitions dropped.
+ */
+export async function applyAuditRetention(db: Executor, now: Date, months: number): Promise<string[]> {
+  if (months < 6) throw new Error('audit records are kept at least six months');
+  const horizon = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - months, 1));
+  const parts = await sql<{ name: string }>`
+    SELECT c.relname AS name FROM pg_inherits i
+    JOIN pg_class c ON c.oid = i.inhrelid
+    WHERE i.inhparent = 'audit_log'::regclass AND c.relname ~ '^audit_log_[0-9]{6}$'
+    ORDER BY c.relname`.execute(db);
+  const dropped: string[] = [];
+  for (const { name } of parts.rows) {
+    const y = Number(name.slice(10, 14));
+    const m = Number(name.slice(14, 16));
+    const end = new Date(Date.UTC(y, m, 1)); // first instant after the partition's month (UTC bounds, a day's slack for local time)
+    if (end.getTime() + 86_400_000 > horizon.getTime()) break;
+    const done = await db.transaction().execute(async (trx) => {
+      await sql`SELECT pg_advisory_xact_lock(${SEAL_LOCK})`.execute(trx);
+      const state = await trx.selectFrom('audit_seal_state').select(['xid_watermark', 'retained_from']).where('id', '=', 1).executeTakeFirstOrThrow();
+      const unsealed = await sql<{ n: number }>`SELECT count(*)::int AS n FROM ${sql.table(name)} WHERE txid >= ${state.xid_watermark}::xid8`.execute(trx);
+      if (unsealed.rows[0].n > 0) return false;
+      const newest = await sql<{ at: Date | null }>`SELECT max(at) AS at FROM ${sql.table(name)}`.execute(trx);
+      await sql`ALTER TABLE audit_log DETACH PARTITION ${sql.table(name)}`.execute(trx);
+      await sql`DROP TABLE ${sql.table(name)}`.execute(trx);
+      const until = newest.rows[0].at ? new Date(new Date(newest.rows[0].at).getTime() + 1) : null;
+      if (until && (!state.retained_from || new Date(state.retained_from) < until)) {
+        await trx.updateTable('audit_seal_state').set({ retained_from: until }).where('id', '=', 1).execute();
+      }
+      return true;
+    });
+    if (!done) break;
+    dropped.push(name);
+  }
+  return dropped;
 }

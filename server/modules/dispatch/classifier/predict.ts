@@ -17,7 +17,7 @@ export const MAX_TERMS = 5;
 // a term must carry at least this share of the strongest term's weight, so weak words are not listed
 const TERM_SHARE = 0.2;
 // particles and pronouns may carry weight in the model but explain nothing to a dispatcher
-const NOT_TERMS = new Set([...'的地得了在是都也就和与及或跟被把给着过吗呢吧啊呀哦嘛么啦哈嗯之其而等又还很太我你他她它们这那个有没不要说去来到让'].concat(['我们', '他们', '你们', '这个', '那个', '一个', '什么', '怎么', '没有', '就是', '还是', '已经', '一直', '现在']));
+export const NOT_TERMS = new Set([...'的地得了在是都也就和与及或跟被把给着过吗呢吧啊呀哦嘛么啦哈嗯之其而等又还很太我你他她它们这那个有没不要说去来到让'].concat(['我们', '他们', '你们', '这个', '那个', '一个', '什么', '怎么', '没有', '就是', '还是', '已经', '一直', '现在']));
 
 /** A loaded model, ready to classify. Immutable: retraining builds a new one and swaps it in. */
 export class Classifier {
@@ -39,6 +39,12 @@ export class Classifier {
 
   vectorise(f: Featurised): SparseRow {
     return vectorise(this.index, this.model.idf, f);
+  }
+
+  /** How informative a feature is in the training texts (its IDF); undefined when the model never kept it. */
+  idfOf(feature: string): number | undefined {
+    const j = this.index.get(feature);
+    return j === undefined ? undefined : this.model.idf[j];
   }
 
   /** Probabilities of every category, in model.categories order. */

@@ -213,13 +213,17 @@ describe('export', () => {
     return rows;
   };
 
-  it('holders of resident.export_unmasked get full numbers, others masked; formulas are neutralised; every export is audited', async () => {
+  it('numbers are masked unless asked for in full with a second administrator’s approval; formulas are neutralised; every export is audited', async () => {
     const auditsBefore = Number((await s.platform.db.selectFrom('audit_log').select((eb) => eb.fn.countAll().as('n')).where('action', '=', 'resident.export').executeTakeFirstOrThrow()).n);
-    const full = await readExport(community, `?q=${ID_A}`);
-    expect(full[0].slice(0, 3)).toEqual(['姓名', '身份证号', '手机']);
-    expect(full[1][1]).toBe(ID_A);
-    const masked = await readExport(community, `?q=${ID_A}&masked=true`);
+    const masked = await readExport(community, `?q=${ID_A}`);
+    expect(masked[0].slice(0, 3)).toEqual(['姓名', '身份证号', '手机']);
     expect(masked[1][1]).toBe(`370***********${ID_A.slice(-4)}`);
+    // four eyes (server/modules/privacy): the street administrator approves the community's request
+    const asked = await s.request({ method: 'POST', url: '/api/export-approvals', token: community, payload: { filter: { q: ID_A }, reason: '核对导入结果' } });
+    expect(asked.statusCode).toBe(201);
+    expect((await s.request({ method: 'POST', url: `/api/export-approvals/${asked.json().id}/approve`, token: await s.login('street') })).statusCode).toBe(200);
+    const full = await readExport(community, `?q=${ID_A}&unmasked=true&approval=${asked.json().id}`);
+    expect(full[1][1]).toBe(ID_A);
     const zhao = await readExport(community, `?q=${encodeURIComponent('赵公式')}`);
     expect(zhao[1][13]).toBe('\'=HYPERLINK("http://x","点我")');
     const all = await readExport(community);

@@ -136,8 +136,16 @@ export function importRoutes(app: App, platform: Platform) {
     { config: { access: { permission: 'resident.export' } },
       schema: {
         tags,
-        summary: 'Export the filtered resident list as xlsx (masked unless the exporter holds resident.export_unmasked; audited)',
-        querystring: Type.Object({ ...ResidentFilter, masked: Type.Optional(Type.Boolean({ description: 'mask even when allowed to see numbers in full' })), unmasked: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+        summary: 'Export the filtered resident list as xlsx (masked; in full with unmasked=true, resident.export_unmasked and a second administrator’s approval of this filter; audited)',
+        querystring: Type.Object(
+          {
+            ...ResidentFilter,
+            masked: Type.Optional(Type.Boolean({ description: 'mask (the default)' })),
+            unmasked: Type.Optional(Type.Boolean({ description: 'numbers in full: needs approval' })),
+            approval: Type.Optional(Uuid),
+          },
+          { additionalProperties: false },
+        ),
       },
     },
     async (req, reply) => exportResidents(req.ctx, reply, req.query as never),

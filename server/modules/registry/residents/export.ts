@@ -8,22 +8,27 @@ import { streamingSheet, XLSX_MIME } from '../imports/sheets.ts';
 import type { PoliticalStatus, Relation } from '../tables.ts';
 import { ageOn } from './rules.ts';
 import { allResidents, masked, today, type SearchQuery } from './service.ts';
+import { consumeApproval } from '../../privacy/service.ts';
 
 const HEADERS = ['姓名', '身份证号', '手机', '性别', '出生日期', '年龄', '民族', '政治面貌', '小区', '楼栋', '单元', '房号', '与户主关系', '户籍地址', '人户分离', '重点人群', '社区', '网格', '状态'];
 const STATUS_ZH = { active: '在册', moved_out: '已迁出', deceased: '已死亡' } as const;
 
 /**
  * Streams a filtered resident list as xlsx. ID numbers and phones are masked unless the exporter
- * holds resident.export_unmasked (and did not ask for masked). Every export is audited with its
+ * asks for them in full (unmasked=true), holds resident.export_unmasked and brings a second
+ * administrator's approval of this filter (approval=<id>, docs/security.md: four eyes). Every export is audited with its
  * filter and whether numbers were shown in full. The header names are the import template's, so
  * an unmasked export can be edited and imported back.
  */
-export async function exportResidents(ctx: Ctx, reply: FastifyReply, query: Omit<SearchQuery, 'cursor' | 'limit'> & { masked?: boolean; unmasked?: boolean }) {
+export async function exportResidents(ctx: Ctx, reply: FastifyReply, query: Omit<SearchQuery, 'cursor' | 'limit'> & { masked?: boolean; unmasked?: boolean; approval?: string }) {
   requirePermission(ctx, 'resident.export');
-  const holds = hasPermission(ctx, 'resident.export_unmasked');
-  if (query.unmasked && !holds) throw forbidden();
-  const unmasked = holds && !query.masked;
-  const { masked: _m, unmasked: _u, ...filter } = query;
+  const { masked: _m, unmasked: asked, approval, ...filter } = query;
+  // numbers in full only on request, with the permission, and with a second administrator's approval of this very filter
+  const unmasked = asked === true && !query.masked;
+  if (unmasked) {
+    if (!hasPermission(ctx, 'resident.export_unmasked')) throw forbidden();
+    await consumeApproval(ctx, approval, filter);
+  }
   await inTransaction(ctx, (_trx, c) => audit(c, { action: 'resident.export', entityType: 'resident', entityId: null, details: { filter: { ...filter, q: filter.q ? '(text)' : undefined }, unmasked } }));
 
   const regions = new Map(

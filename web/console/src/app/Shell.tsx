@@ -49,7 +49,7 @@ export function Shell() {
   const items = useMemo<MenuProps['items']>(() => {
     const groups = MENU_GROUPS.map((g) => ({
       group: g,
-      children: SCREENS.filter((s) => s.group === g.key && holds(me, s.permission)).map((s) => ({ key: s.path, icon: s.icon, label: t(s.title) })),
+      children: SCREENS.filter((s) => s.group === g.key && s.menu !== false && holds(me, s.permission)).map((s) => ({ key: s.path, icon: s.icon, label: t(s.title) })),
     })).filter((g) => g.children.length > 0);
     // folded to icons there is no room for section titles: a divider separates the sections instead
     if (collapsed) return groups.flatMap((g, i) => [...(i > 0 ? [{ type: 'divider' as const, key: `divider-${g.group.key}` }] : []), ...g.children]);

@@ -122,6 +122,9 @@ interface Props<T, F extends Filters> {
   reloadKey?: number;
   expandable?: TableProps<T>['expandable'];
   pageSize?: number;
+  /** an export the server makes (personal data: masked by permission, audited) instead of the browser's */
+  onExport?: (filters: F) => Promise<void>;
+  onRow?: TableProps<T>['onRow'];
 }
 
 /**
@@ -210,6 +213,10 @@ export function TablePage<T extends object, F extends Filters = Filters>(props: 
   const doExport = async () => {
     setExporting(true);
     try {
+      if (props.onExport) {
+        await props.onExport(filters);
+        return;
+      }
       const { rows, truncated } = await props.source.all(filters, EXPORT_MAX);
       const cols = visible.filter((c) => c.value);
       await downloadXlsx(props.exportName, props.exportName, cols.map((c) => c.title), rows.map((r) => cols.map((c) => c.value!(r))));
@@ -312,6 +319,7 @@ export function TablePage<T extends object, F extends Filters = Filters>(props: 
         dataSource={result.rows}
         loading={loading}
         expandable={props.expandable}
+        onRow={props.onRow}
         scroll={{ x: 'max-content' }}
         pagination={{
           current: page,

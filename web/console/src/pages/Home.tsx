@@ -23,7 +23,7 @@ export default function Home() {
   const me = useMe();
   const navigate = useNavigate();
   const { language } = usePreferences();
-  const screens = SCREENS.filter((s) => s.path !== '/' && holds(me, s.permission));
+  const screens = SCREENS.filter((s) => s.path !== '/' && s.menu !== false && holds(me, s.permission));
   return (
     <PageLayout title={t(greeting(dayjs().hour()), { name: me.displayName })} description={t('home.intro')}>
       <Row gutter={[16, 16]}>
