@@ -145,18 +145,20 @@ async function systemInspector(db: Executor, org: string): Promise<string> {
   return u.id;
 }
 
-export async function listInspections(ctx: Ctx, q: { compoundId?: string; companyId?: string; quarter?: string }) {
-  requirePermission(ctx, 'property.read');
-  const scope = propertyScope(ctx);
-  let query = ctx.db
+/** Inspections in the caller's scope, with their score (sum of the line items). */
+function inspections(ctx: Ctx) {
+  return ctx.db
     .selectFrom('property_inspection as i')
     .innerJoin('compound as c', 'c.id', 'i.compound_id')
     .innerJoin('app_user as u', 'u.id', 'i.inspector_user_id')
     .select(['i.id', 'i.compound_id', 'c.name as compound_name', 'i.company_org_id', 'i.quarter', 'i.inspected_at', 'i.unannounced', 'i.note', 'u.display_name as inspector_name'])
     .select((eb) => eb.selectFrom('property_inspection_item as x').select(sql<number>`coalesce(sum(x.points), 0)::float8`.as('s')).whereRef('x.inspection_id', '=', 'i.id').as('score'))
-    .where(compoundInScope(scope))
-    .orderBy('i.inspected_at', 'desc')
-    .limit(500);
+    .where(compoundInScope(propertyScope(ctx)));
+}
+
+export async function listInspections(ctx: Ctx, q: { compoundId?: string; companyId?: string; quarter?: string }) {
+  requirePermission(ctx, 'property.read');
+  let query = inspections(ctx).orderBy('i.inspected_at', 'desc').limit(500);
   if (q.compoundId) query = query.where('i.compound_id', '=', q.compoundId);
   if (q.companyId) query = query.where('i.company_org_id', '=', q.companyId);
   if (q.quarter) query = query.where('i.quarter', '=', q.quarter);
@@ -165,23 +167,10 @@ export async function listInspections(ctx: Ctx, q: { compoundId?: string; compan
 
 export async function getInspection(ctx: Ctx, id: string) {
   requirePermission(ctx, 'property.read');
-  const [row] = await listInspectionsById(ctx, id);
+  const row = await inspections(ctx).where('i.id', '=', id).executeTakeFirst();
+  if (!row) throw notFound();
   const items = await ctx.db.selectFrom('property_inspection_item').selectAll().where('inspection_id', '=', id).orderBy('item_code').execute();
   return { ...row, items };
-}
-async function listInspectionsById(ctx: Ctx, id: string) {
-  const scope = propertyScope(ctx);
-  const rows = await ctx.db
-    .selectFrom('property_inspection as i')
-    .innerJoin('compound as c', 'c.id', 'i.compound_id')
-    .innerJoin('app_user as u', 'u.id', 'i.inspector_user_id')
-    .select(['i.id', 'i.compound_id', 'c.name as compound_name', 'i.company_org_id', 'i.quarter', 'i.inspected_at', 'i.unannounced', 'i.note', 'u.display_name as inspector_name'])
-    .select((eb) => eb.selectFrom('property_inspection_item as x').select(sql<number>`coalesce(sum(x.points), 0)::float8`.as('s')).whereRef('x.inspection_id', '=', 'i.id').as('score'))
-    .where('i.id', '=', id)
-    .where(compoundInScope(scope))
-    .execute();
-  if (!rows.length) throw notFound();
-  return rows;
 }
 
 // ---- the quarterly evaluation ----

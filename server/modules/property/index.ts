@@ -10,6 +10,6 @@ export const propertyModule: LinliModule = {
   name: 'property',
   routes: propertyRoutes,
   messages: propertyMessages,
-  tasks: (platform) => [{ name: 'property.warnings', everySeconds: 6 * 3600, run: () => computeWarnings(systemCtx(platform, 'property.warnings'), { kind: 'all' }) }],
+  tasks: (platform) => [{ name: 'property.warnings', everySeconds: 6 * 3600, firstRunAfterSeconds: 600, run: () => computeWarnings(systemCtx(platform, 'property.warnings'), { kind: 'all' }) }],
   demo: loadPropertyDemo,
 };

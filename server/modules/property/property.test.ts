@@ -1,3 +1,4 @@
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/support/harness.ts';
 import { decideVote, type VoteRules } from './rules.ts';
@@ -103,7 +104,7 @@ describe('credit score', () => {
     const owner = await ownerOf(c1.id, '13700000001');
     const mine = (await req('GET', '/api/resident/property', owner.token)).json();
     expect(mine).toMatchObject({ compoundId: c1.id, isOwner: true, ratedThisQuarter: false });
-    const scores = Object.fromEntries(mine.ratingItems.map((i: { code: string }) => [i.code, 4]));
+    const scores = mine.ratingItems.map((i: { code: string }) => ({ code: i.code, score: 4 }));
     const rate = await req('POST', '/api/resident/property/ratings', owner.token, { scores });
     expect(rate.statusCode, rate.body).toBe(201);
 
@@ -124,10 +125,10 @@ describe('credit score', () => {
   it('a household cannot rate twice in a quarter, not even at once', async () => {
     const other = await ownerOf(c1.id, '13700000002', 1);
     const mine = (await req('GET', '/api/resident/property', other.token)).json();
-    const scores = Object.fromEntries(mine.ratingItems.map((i: { code: string }) => [i.code, 5]));
+    const scores = mine.ratingItems.map((i: { code: string }) => ({ code: i.code, score: 5 }));
     const [a, b] = await Promise.all([req('POST', '/api/resident/property/ratings', other.token, { scores }), req('POST', '/api/resident/property/ratings', other.token, { scores })]);
     expect([a.statusCode, b.statusCode].sort()).toEqual([201, 409]);
-    const bad = await req('POST', '/api/resident/property/ratings', other.token, { scores: { ...scores, 'owner.attitude': 6 } });
+    const bad = await req('POST', '/api/resident/property/ratings', other.token, { scores: [...scores.slice(1), { code: 'owner.made_up', score: 5 }] });
     expect(bad.statusCode).toBe(400);
   });
 
@@ -254,7 +255,10 @@ describe('fees', () => {
     expect((await req('POST', `/api/property/compounds/${c2.id}/charges`, tok.property, { period: '2031-04' })).statusCode).toBe(404);
     const owner = await s.platform.db.selectFrom('fee_charge').select(['household_id', 'amount_fen', 'area_m2']).where('compound_id', '=', c1.id).where('period', '=', '2031-04').orderBy('household_id').executeTakeFirstOrThrow();
     expect(owner.amount_fen).toBe(Math.round(owner.area_m2 * rate));
-    const pay = { householdId: owner.household_id, amountFen: owner.amount_fen, paidOn: '2031-05-01', method: 'wechat', reference: 'R-2031-0001' };
+    // pays everything it owes: payments go to the oldest charges first, so April is then collected in full
+    const owed = await s.platform.db.selectFrom('fee_charge').select((eb) => eb.fn.sum<number>('amount_fen').as('s')).where('household_id', '=', owner.household_id).executeTakeFirstOrThrow();
+    const paid = await s.platform.db.selectFrom('fee_payment').select((eb) => eb.fn.coalesce(eb.fn.sum<number>('amount_fen'), eb.val(0)).as('s')).where('household_id', '=', owner.household_id).executeTakeFirstOrThrow();
+    const pay = { householdId: owner.household_id, amountFen: Number(owed.s) - Number(paid.s), paidOn: '2031-05-01', method: 'wechat', reference: 'R-2031-0001' };
     const first = await req('POST', '/api/property/payments', tok.property, pay, { 'idempotency-key': 'pay-1' });
     expect(first.statusCode, first.body).toBe(201);
     expect((await req('POST', '/api/property/payments', tok.property, pay, { 'idempotency-key': 'pay-1' })).statusCode).toBe(201);
@@ -263,13 +267,35 @@ describe('fees', () => {
     const row = ledger.households.find((h: { householdId: string }) => h.householdId === owner.household_id);
     expect(row).toMatchObject({ chargedFen: owner.amount_fen, collectedFen: owner.amount_fen });
     expect(ledger.rate).toBeCloseTo(ledger.collectedFen / ledger.chargedFen, 6);
+    // the company's spreadsheet: a bad row refuses the sheet; the same sheet twice records nothing twice
+    const hh = await s.platform.db.selectFrom('household as h').innerJoin('building as b', 'b.id', 'h.building_id').select(['b.number', 'h.unit_no', 'h.room_no']).where('h.id', '!=', owner.household_id).where('h.compound_id', '=', c1.id).where('h.area_m2', '>', 0).orderBy('h.id').limit(2).execute();
+    const sheet = async (rows: (string | number)[][]) => {
+      const wb = new ExcelJS.Workbook();
+      const ws = wb.addWorksheet('缴费');
+      ws.addRow(['楼栋', '单元', '房号', '金额(元)', '缴费日期', '方式', '票据号']);
+      for (const r of rows) ws.addRow(r);
+      const bytes = Buffer.from(await wb.xlsx.writeBuffer());
+      const boundary = '----property-import';
+      const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="p.xlsx"\r\nContent-Type: application/vnd.openxmlformats-officedocument.spreadsheetml.sheet\r\n\r\n`), bytes, Buffer.from(`\r\n--${boundary}--\r\n`)]);
+      return s.request({ method: 'POST', url: `/api/property/payments/import?compoundId=${c1.id}`, token: tok.property, payload, headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } });
+    };
+    const good = hh.map((h, i) => [h.number, h.unit_no, h.room_no, '88.50', '2031-05-02', '微信', `IMP-${i}`]);
+    const refused = await sheet([...good, ['99号楼', '1', '101', '10', '2031-05-02', '现金', 'IMP-X']]);
+    expect(refused.statusCode).toBe(400);
+    expect(Object.keys(refused.json().error.fields)).toEqual([`row.${good.length + 2}`]);
+    const imported = await sheet(good);
+    expect(imported.statusCode, imported.body).toBe(200);
+    expect(imported.json()).toEqual({ rows: 2, imported: 2, skipped: 0 });
+    expect((await sheet(good)).json()).toEqual({ rows: 2, imported: 0, skipped: 2 });
     const byCompany = (await req('GET', '/api/property/collection?groupBy=company&from=2031-04&to=2031-04', tok.district)).json();
-    expect(byCompany.find((r: { id: string }) => r.id === c1.company).collectedFen).toBe(ledger.collectedFen);
+    const after = (await req('GET', `/api/property/compounds/${c1.id}/ledger?from=2031-04&to=2031-04`, tok.community)).json();
+    expect(after.collectedFen).toBeGreaterThan(ledger.collectedFen);
+    expect(byCompany.find((r: { id: string }) => r.id === c1.company).collectedFen).toBe(after.collectedFen);
   });
 
   it('the confidential arrears list is for the organisation department only, and audited', async () => {
     expect((await req('GET', '/api/property/arrears/confidential', tok.district)).statusCode).toBe(403);
-    expect((await req('GET', '/api/property/arrears/confidential', tok.admin)).statusCode).toBe(403);
+    expect((await req('GET', '/api/property/arrears/confidential', tok.admin)).statusCode).toBe(403); // not even the platform administrator
     const db = s.platform.db;
     const debtor = await db
       .selectFrom('fee_charge as f')

@@ -56,7 +56,7 @@ export async function myProperty(ctx: Ctx) {
 }
 
 /** One rating per household per quarter (the unique index decides a race), from an owner of the compound. */
-export async function rateCompany(ctx: Ctx, input: { scores: Record<string, number>; comment?: string | null }) {
+export async function rateCompany(ctx: Ctx, input: { scores: { code: string; score: number }[]; comment?: string | null }) {
   return inTransaction(ctx, async (trx, ctx) => {
     const home = await myHome(ctx, trx);
     requireOwner(home);
@@ -64,17 +64,19 @@ export async function rateCompany(ctx: Ctx, input: { scores: Record<string, numb
     const std = await loadStandard(trx);
     const items = std.items.filter((i) => i.part_code === 'owner');
     const fields: FieldErrors = {};
-    for (const i of items) if (!(i.code in input.scores)) fields[`scores.${i.code}`] = { key: 'validation.required' };
-    for (const [k, v] of Object.entries(input.scores)) {
-      if (!items.some((i) => i.code === k)) fields[`scores.${k}`] = { key: 'property.unknown_item' };
-      else if (!Number.isInteger(v) || v < 1 || v > 5) fields[`scores.${k}`] = { key: 'property.rating_range' };
-    }
+    const scores: Record<string, number> = {};
+    input.scores.forEach((s, n) => {
+      if (!items.some((i) => i.code === s.code)) fields[`scores.${n}.code`] = { key: 'property.unknown_item' };
+      else if (s.code in scores) fields[`scores.${n}.code`] = { key: 'property.duplicate_code' };
+      scores[s.code] = s.score;
+    });
+    for (const i of items) if (!(i.code in scores)) fields[`scores.${i.code}`] = { key: 'validation.required' };
     if (Object.keys(fields).length) throw badRequest(fields);
     const quarter = quarterOf(now(ctx), ctx.platform.config.timeZone);
     const id = newId();
     const r = await trx
       .insertInto('property_rating')
-      .values({ id, compound_id: home.compound_id, company_org_id: home.property_company_org_id, household_id: home.household_id, resident_id: home.resident_id, quarter, scores: JSON.stringify(input.scores), comment: input.comment ?? null, created_at: now(ctx) })
+      .values({ id, compound_id: home.compound_id, company_org_id: home.property_company_org_id, household_id: home.household_id, resident_id: home.resident_id, quarter, scores: JSON.stringify(scores), comment: input.comment ?? null, created_at: now(ctx) })
       .onConflict((oc) => oc.columns(['household_id', 'quarter']).doNothing())
       .returning('id')
       .executeTakeFirst();

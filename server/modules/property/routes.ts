@@ -18,6 +18,7 @@ const Day = Type.String({ format: 'date' });
 const Fen = Type.Integer({ minimum: 0, maximum: 100_000_000_000, description: 'fen (分)' });
 const Text = (max: number) => Type.String({ minLength: 1, maxLength: max });
 const Any = Type.Unknown();
+const Rate = Type.Integer({ minimum: 0, maximum: 100_000, description: 'fen per m² per month' });
 const Created = Type.Object({ id: Uuid });
 const Obj = (props: Record<string, TSchema>) => Type.Object(props);
 const perm = (permission: string) => ({ access: { permission } });
@@ -52,7 +53,7 @@ export function propertyRoutes(app: App) {
     config: perm('property.manage'),
     schema: {
       tags, summary: 'A service contract: period, star level, fee per m² per month by property type (fen), contract file', params: IdParams,
-      body: Body({ startsOn: Day, endsOn: Day, starLevel: Type.Integer({ minimum: 1, maximum: 5 }), feeRates: Type.Record(Type.String({ pattern: '^(residential|commercial|office|parking|other)$' }), Type.Integer({ minimum: 0, maximum: 100_000 }), { minProperties: 1, maxProperties: 5, additionalProperties: false }), fileId: Type.Optional(Nullable(Uuid)) }),
+      body: Body({ startsOn: Day, endsOn: Day, starLevel: Type.Integer({ minimum: 1, maximum: 5 }), feeRates: Type.Object({ residential: Rate, commercial: Type.Optional(Rate), office: Type.Optional(Rate), parking: Type.Optional(Rate), other: Type.Optional(Rate) }, { additionalProperties: false }), fileId: Type.Optional(Nullable(Uuid)) }),
       response: responses({ 201: Created }),
     },
   }, (req, reply) => idempotent(req, reply, async (ctx) => ({ status: 201, body: await companies.createContract(ctx, req.params.id, req.body) })));
@@ -180,7 +181,7 @@ export function propertyRoutes(app: App) {
   app.get('/api/resident/property', { config: { access: 'resident' }, schema: { tags, summary: 'My compound: property company, its latest grade, governance model, contract, whether I may rate', response: responses({ 200: Any }) } }, async (req) => resident.myProperty(req.ctx));
   app.post('/api/resident/property/ratings', {
     config: { access: 'resident' },
-    schema: { tags, summary: 'Rate my property company (owners; one rating per household and quarter)', body: Body({ scores: Type.Record(Type.String({ maxLength: 60 }), Type.Integer({ minimum: 1, maximum: 5 }), { minProperties: 1, maxProperties: 30, additionalProperties: false }), comment: Type.Optional(Nullable(Type.String({ maxLength: 500 }))) }), response: responses({ 201: Obj({ id: Uuid, quarter: Type.String() }) }) },
+    schema: { tags, summary: 'Rate my property company (owners; one rating per household and quarter)', body: Body({ scores: Type.Array(Type.Object({ code: Type.String({ maxLength: 60 }), score: Type.Integer({ minimum: 1, maximum: 5 }) }, { additionalProperties: false }), { minItems: 1, maxItems: 30 }), comment: Type.Optional(Nullable(Type.String({ maxLength: 500 }))) }), response: responses({ 201: Obj({ id: Uuid, quarter: Type.String() }) }) },
   }, (req, reply) => idempotent(req, reply, async (ctx) => ({ status: 201, body: await resident.rateCompany(ctx, req.body) })));
   app.get('/api/resident/property/bill', { config: { access: 'resident' }, schema: { tags, summary: 'My household’s property-fee charges, payments and arrears', response: responses({ 200: Any }) } }, async (req) => resident.myBill(req.ctx));
   app.get('/api/resident/property/books', { config: { access: 'resident' }, schema: { tags, summary: 'My compound’s public books: statements and fund proposals with tallies', response: responses({ 200: Any }) } }, async (req) => resident.myBooks(req.ctx));

@@ -4,24 +4,25 @@ import { newId } from '../../platform/ids.ts';
 let serial = 0;
 
 /**
- * A compound of the demo `community` administrator's community, run by a company other than the demo
- * `property` account's (that company is an outsider here), with owner households to vote.
+ * A compound of its own in the demo `community` administrator's community, run by a company of its own
+ * (so no other caller reaches it by design), with a building of two owner households. Made fresh each
+ * time: the fuzzer changes the demo's compounds and households as it goes.
  */
 async function ownCompound(f: FixtureEnv) {
   const me = await f.as('community', { method: 'GET', url: '/api/auth/me' });
-  const property = await f.as('property', { method: 'GET', url: '/api/auth/me' });
-  const c = await f.s.platform.db
-    .selectFrom('compound as c')
-    .selectAll('c')
-    .where('c.community_id', '=', me.scope.regionId)
-    .where('c.management', '=', 'property_company')
-    .where('c.property_company_org_id', '!=', property.orgId)
-    .where((eb) => eb.or([eb('c.owners_committee_org_id', 'is', null), eb('c.owners_committee_org_id', '!=', property.orgId)]))
-    .where((eb) => eb.exists(eb.selectFrom('household as h').select('h.id').whereRef('h.compound_id', '=', 'c.id').where('h.occupancy', '=', 'owner').where('h.area_m2', '>', 0)))
-    // the company must manage nothing outside this community, or a sibling community would see it by design
-    .where((eb) => eb.not(eb.exists(eb.selectFrom('compound as o').select('o.id').whereRef('o.property_company_org_id', '=', 'c.property_company_org_id').where('o.community_id', '!=', me.scope.regionId))))
-    .orderBy('c.id')
-    .executeTakeFirstOrThrow();
+  const db = f.s.platform.db;
+  const grid = await db.selectFrom('region').select(['id', 'city_id', 'district_id', 'street_id', 'community_id']).where('level', '=', 'grid').where('community_id', '=', me.scope.regionId).orderBy('id').executeTakeFirstOrThrow();
+  const where = { city_id: grid.city_id!, district_id: grid.district_id!, street_id: grid.street_id!, community_id: grid.community_id! };
+  const n = `${process.pid}-${++serial}`;
+  const company = newId();
+  await db.insertInto('org').values({ id: company, kind: 'property_company', name: `安全测试物业${n}`, region_id: grid.community_id, parent_id: null, dept_type: null, code: null, contact_phone: null }).execute();
+  const c = { id: newId(), name: `安全测试小区${n}`, type: 'commercial' as const, management: 'property_company' as const, property_company_org_id: company, owners_committee_org_id: null, work_unit: null, address: '安全测试路1号', lng: null, lat: null, built_year: null, grid_id: grid.id, ...where };
+  await db.insertInto('compound').values(c).execute();
+  const building = newId();
+  await db.insertInto('building').values({ id: building, compound_id: c.id, number: '1号楼', number_key: '1', address: '安全测试路1号1号楼', floors: 6, unit_count: 1, lng: null, lat: null, grid_id: grid.id, ...where }).execute();
+  for (const room of ['101', '102']) {
+    await db.insertInto('household').values({ id: newId(), building_id: building, unit_id: null, unit_no: '1', room_no: room, floor: 1, area_m2: 90, occupancy: 'owner', compound_id: c.id, grid_id: grid.id, ...where }).execute();
+  }
   return c;
 }
 
@@ -42,7 +43,7 @@ async function proposalIn(f: FixtureEnv, status: 'draft' | 'voting' | 'approved'
     .insertInto('fund_proposal')
     .values({
       id, compound_id: c.id, title: '安全测试：屋面防水', description: '屋面漏水', budget_fen: 500000, quotes: JSON.stringify([{ vendor: '某防水公司', amountFen: 480000, fileId: null }]), status,
-      voting_closes_at: status === 'draft' ? null : new Date(at.getTime() - 60_000), eligible_households: status === 'draft' ? null : 10, eligible_area: status === 'draft' ? null : 900,
+      voting_closes_at: status === 'draft' ? null : new Date('2000-01-01T00:00:00Z'), eligible_households: status === 'draft' ? null : 2, eligible_area: status === 'draft' ? null : 180,
       created_by: null, created_by_org: null, city_id: c.city_id, district_id: c.district_id, street_id: c.street_id, community_id: c.community_id, created_at: at, updated_at: at,
     })
     .execute();
