@@ -45,6 +45,25 @@ export async function listCompanies(ctx: Ctx, q: { streetId?: string; q?: string
   return query.execute();
 }
 
+/** Compounds in the oversight scope (a housing bureau reaches its whole region), with company and governance model. */
+export async function listCompounds(ctx: Ctx, q: { managed?: boolean }) {
+  requirePermission(ctx, 'property.read');
+  const rows = await ctx.db
+    .selectFrom('compound as c')
+    .leftJoin('org as o', 'o.id', 'c.property_company_org_id')
+    .leftJoin('property_compound as g', 'g.compound_id', 'c.id')
+    .select(['c.id', 'c.name', 'c.management', 'c.owners_committee_org_id', 'c.street_id', 'c.community_id', 'c.property_company_org_id as company_id', 'o.name as company_name', 'g.governance_model'])
+    .where(compoundInScope(propertyScope(ctx)))
+    .$if(q.managed === true, (s) => s.where('c.management', '=', 'property_company').where('c.property_company_org_id', 'is not', null))
+    .orderBy('c.name')
+    .limit(5000)
+    .execute();
+  return rows.map((r) => ({
+    id: r.id, name: r.name, management: r.management, streetId: r.street_id, communityId: r.community_id, companyId: r.company_id, companyName: r.company_name,
+    governanceModel: r.governance_model ?? derivedModel(r), governanceRecorded: r.governance_model !== null,
+  }));
+}
+
 export async function getCompany(ctx: Ctx, id: string) {
   requirePermission(ctx, 'property.read');
   const scope = propertyScope(ctx);

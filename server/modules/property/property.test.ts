@@ -236,6 +236,21 @@ describe('scope', () => {
     expect(new Set(scores.map((r: { company_org_id: string }) => r.company_org_id))).toEqual(new Set([c1.company]));
     expect((await req('GET', `/api/property/companies/${c1.company}`, tok.community2)).statusCode).toBe(404);
   });
+
+  it('the compound list: a housing bureau reaches its whole district, a company only its own compounds', async () => {
+    const db = s.platform.db;
+    const district = (await req('GET', '/api/auth/me', tok.district)).json().scope.regionId;
+    const managed = await db.selectFrom('compound').select('id').where('district_id', '=', district).where('management', '=', 'property_company').where('property_company_org_id', 'is not', null).orderBy('name').execute();
+    const housing = (await req('GET', '/api/property/compounds?managed=true', tok.housing)).json();
+    expect(new Set(housing.map((c: { id: string }) => c.id))).toEqual(new Set(managed.map((c) => c.id)));
+    expect(housing.find((c: { id: string }) => c.id === c1.id)).toMatchObject({ companyId: c1.company, governanceModel: expect.stringMatching(/^1\+[123]$/) });
+    const own = (await req('GET', '/api/property/compounds', tok.property)).json();
+    expect(own.length).toBeGreaterThan(0);
+    expect(own.every((c: { companyId: string }) => c.companyId === c1.company)).toBe(true);
+    expect(own.map((c: { id: string }) => c.id)).not.toContain(c2.id);
+    expect((await req('GET', '/api/property/compounds?managed=maybe', tok.housing)).statusCode).toBe(400);
+    expect((await req('GET', '/api/property/compounds', tok.dept)).statusCode).toBe(403);
+  });
 });
 
 describe('fees', () => {

@@ -44,6 +44,10 @@ export function propertyRoutes(app: App) {
   }, (req, reply) => idempotent(req, reply, async (ctx) => ({ status: 201, body: await credit.issueCard(ctx, req.params.id, req.body) })));
   app.get('/api/property/behaviours', { config: perm('property.read'), schema: { tags, summary: 'Defined bad behaviours and their deductions', response: responses({ 200: Type.Array(Any) }) } }, async (req) => rankings.behaviours(req.ctx));
 
+  app.get('/api/property/compounds', {
+    config: perm('property.read'),
+    schema: { tags, summary: 'Compounds in scope with their property company and governance model (managed: only those run by a company)', querystring: Type.Object({ managed: Type.Optional(Type.Boolean()) }, { additionalProperties: false }), response: responses({ 200: Type.Array(Any) }) },
+  }, async (req) => companies.listCompounds(req.ctx, req.query));
   app.get('/api/property/compounds/:id', { config: perm('property.read'), schema: { tags, summary: 'A compound’s oversight: company, governance model (1+3 / 1+2 / 1+1), contracts', params: IdParams, response: responses({ 200: Any }) } }, async (req) => companies.getCompoundOversight(req.ctx, req.params.id));
   app.put('/api/property/compounds/:id/governance', {
     config: perm('property.manage'),

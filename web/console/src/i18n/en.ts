@@ -1,5 +1,6 @@
 import type { Catalog } from './zh-CN';
 import work from './work/en';
+import prop from './property/en';
 
 /** English. */
 const en: Catalog = {
@@ -580,6 +581,8 @@ const en: Catalog = {
   },
   // the case loop's screens (work queues, case screen, intake, case sheet, reply templates): i18n/work/
   work,
+  // property oversight screens: i18n/property/
+  prop,
 };
 
 export default en;

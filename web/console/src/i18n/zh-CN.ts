@@ -1,4 +1,5 @@
 import work from './work/zh-CN';
+import prop from './property/zh-CN';
 
 /**
  * Simplified Chinese, the console's first language. zh-TW.ts and en.ts must have exactly the same keys
@@ -582,6 +583,8 @@ const zhCN = {
   },
   // the case loop's screens (work queues, case screen, intake, case sheet, reply templates): i18n/work/
   work,
+  // property oversight screens: i18n/property/
+  prop,
 };
 
 /** The shape every catalog has: the same keys, each a string. */

@@ -1,5 +1,6 @@
 import type { Catalog } from './zh-CN';
 import work from './work/zh-TW';
+import prop from './property/zh-TW';
 
 /** Traditional Chinese in Taiwan usage (登入、帳號、使用者、稽核、權杖、匯出、重新整理 …). */
 const zhTW: Catalog = {
@@ -580,6 +581,8 @@ const zhTW: Catalog = {
   },
   // the case loop's screens (work queues, case screen, intake, case sheet, reply templates): i18n/work/
   work,
+  // property oversight screens: i18n/property/
+  prop,
 };
 
 export default zhTW;
