@@ -96,4 +96,26 @@ describe('property oversight screens', () => {
     await signOut(page);
     expect(b.pageErrors).toEqual([]);
   });
+
+  it('English: the property screens and the home page shortcuts', async () => {
+    const { page } = await b.newContext({ locale: 'en-US' });
+    await signIn(page, 'housing');
+    await page.getByTestId('shortcut-/property/companies').waitFor();
+    await screenshot(page, 'en', '70-home-housing');
+    await openScreen(page, 'Inspections');
+    await page.getByTestId('inspection-form').getByTestId('item-inspection.cleaning').waitFor();
+    await screenshot(page, 'en', '71-inspection-form');
+    await openScreen(page, 'Quarterly evaluation');
+    await expect.poll(() => page.getByTestId('eval-scores').locator('.ant-table-row').count()).toBeGreaterThan(0);
+    await screenshot(page, 'en', '72-evaluation');
+    await page.getByTestId('eval-scores').locator('.ant-table-row a').first().click();
+    await page.getByTestId('credit-records').waitFor();
+    await screenshot(page, 'en', '73-credit-file');
+    await openScreen(page, 'Risk warnings');
+    await screenshot(page, 'en', '75-warnings');
+    await openScreen(page, 'Property fees');
+    await expect.poll(() => page.getByTestId('collection-table').locator('.ant-table-row').count()).toBeGreaterThan(0);
+    await screenshot(page, 'en', '76-fees');
+    expect(b.pageErrors).toEqual([]);
+  });
 });

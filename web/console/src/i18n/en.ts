@@ -224,8 +224,9 @@ const en: Catalog = {
     case: { read: 'View cases', create: 'Report cases' },
     hotline: { push: 'Push 12345 hotline cases' },
     open311: 'Open311 reporting',
+    property: { read: 'View property oversight', manage: 'Maintain property companies and contracts', standard: 'Set the scoring standard', inspect: 'Inspect on site', evaluate: 'Run the quarterly evaluation', card: 'Yellow cards and interviews', warning: 'Act on risk warnings', fees: 'Record property fees', fund: 'Maintenance-fund proposals', arrears_confidential: 'Arrears of party members and public servants (confidential)' },
   },
-  permGroup: { admin: 'Administration', audit: 'Audit', region: 'Areas', case: 'Cases', hotline: 'Hotline', open311: 'Integrations' },
+  permGroup: { admin: 'Administration', audit: 'Audit', region: 'Areas', case: 'Cases', hotline: 'Hotline', open311: 'Integrations', property: 'Property oversight' },
   role: {
     platform_admin: 'Platform administrator',
     district_admin: 'District administrator',
@@ -238,6 +239,8 @@ const en: Catalog = {
     dept_handler: 'Department handler',
     property_staff: 'Property company staff',
     command_viewer: 'Command-centre viewer',
+    housing_inspector: 'Housing bureau property inspector',
+    org_department: 'Organisation department',
   },
   orgKind: {
     platform: 'Platform operator',

@@ -224,8 +224,9 @@ const zhTW: Catalog = {
     case: { read: '檢視案件', create: '通報案件' },
     hotline: { push: '推送 12345 案件' },
     open311: 'Open311 通報介面',
+    property: { read: '檢視物業監管', manage: '維護物業企業和合約', standard: '設定考評標準', inspect: '現場檢查', evaluate: '執行季度考評', card: '記黃牌、登錄約談', warning: '處理風險預警', fees: '登錄物業費', fund: '維修基金方案', arrears_confidential: '檢視黨員和公職人員欠費（保密）' },
   },
-  permGroup: { admin: '系統管理', audit: '稽核', region: '轄區', case: '案件', hotline: '熱線', open311: '外部介接' },
+  permGroup: { admin: '系統管理', audit: '稽核', region: '轄區', case: '案件', hotline: '熱線', open311: '外部介接', property: '物業監管' },
   role: {
     platform_admin: '平台管理員',
     district_admin: '區級管理員',
@@ -238,6 +239,8 @@ const zhTW: Catalog = {
     dept_handler: '職能部門承辦人',
     property_staff: '物業公司人員',
     command_viewer: '指揮中心值班人員',
+    housing_inspector: '住建局物業監管員',
+    org_department: '組織部門',
   },
   orgKind: {
     platform: '平台維運',

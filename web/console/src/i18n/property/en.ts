@@ -5,13 +5,20 @@ const prop: PropertyCatalog = {
   menu: 'Property oversight',
   screen: {
     companies: 'Property companies',
+    companiesHint: 'Scores, grades, cards and the credit file of each company',
     creditFile: 'Credit file',
     inspections: 'Inspections',
+    inspectionsHint: 'Score a compound on site, item by item, with photos',
     evaluations: 'Quarterly evaluation',
+    evaluationsHint: 'Run the quarterly evaluation; ranking and the parts of each score',
     warnings: 'Risk warnings',
+    warningsHint: 'Compounds whose risk crossed the line: step in early',
     fees: 'Property fees',
+    feesHint: 'Collection rates and each household’s fee ledger',
     fund: 'Maintenance fund',
+    fundHint: 'Maintenance-fund proposals, owners’ votes and spending',
     standard: 'Scoring standard',
+    standardHint: 'Weights of the four parts, line items, grades, interview line',
   },
   part: { contract: 'Contract & commitments', complaints: 'Complaint handling', inspection: 'On-site inspection', owner: 'Owner evaluation' },
   company: {
@@ -52,6 +59,7 @@ const prop: PropertyCatalog = {
     appendOnly: 'Entries are only ever added, never changed or removed',
     noRecords: 'No entries yet',
     redCardText: 'Two yellow cards within 12 months',
+    heldOn: 'Held on {{day}}',
     kind: { score: 'Quarterly score', yellow_card: 'Yellow card', red_card: 'Red card', interview: 'Interview', interview_outcome: 'Interview outcome' },
   },
   inspect: {

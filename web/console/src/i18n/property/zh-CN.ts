@@ -6,13 +6,20 @@ const prop = {
   menu: '物业监管',
   screen: {
     companies: '物业企业',
+    companiesHint: '物业企业的得分、等级、黄牌红牌和信用档案',
     creditFile: '信用档案',
     inspections: '现场检查',
+    inspectionsHint: '到小区现场逐项打分，附照片',
     evaluations: '季度考评',
+    evaluationsHint: '运行季度考评，查看排名和各部分得分',
     warnings: '风险预警',
+    warningsHint: '风险达到预警线的小区，提前介入',
     fees: '物业费收缴',
+    feesHint: '收缴率和每户收费台账',
     fund: '维修基金',
+    fundHint: '维修基金使用方案、业主表决和支出',
     standard: '考评标准',
+    standardHint: '四部分权重、评分项目、等级和约谈线',
   },
   part: { contract: '合同与承诺履行', complaints: '投诉处理', inspection: '现场检查', owner: '业主评价' },
   company: {
@@ -53,6 +60,7 @@ const prop = {
     appendOnly: '只能追加，不能修改或删除',
     noRecords: '档案中还没有记录',
     redCardText: '12 个月内两次黄牌',
+    heldOn: '约谈日期 {{day}}',
     kind: { score: '季度考评', yellow_card: '黄牌', red_card: '红牌', interview: '约谈', interview_outcome: '约谈结果' },
   },
   inspect: {

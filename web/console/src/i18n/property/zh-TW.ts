@@ -5,13 +5,20 @@ const prop: PropertyCatalog = {
   menu: '物業監管',
   screen: {
     companies: '物業企業',
+    companiesHint: '物業企業的得分、等級、黃牌紅牌和信用檔案',
     creditFile: '信用檔案',
     inspections: '現場檢查',
+    inspectionsHint: '到小區現場逐項評分，附照片',
     evaluations: '季度考評',
+    evaluationsHint: '執行季度考評，檢視排名和各部分得分',
     warnings: '風險預警',
+    warningsHint: '風險達到預警線的小區，提前介入',
     fees: '物業費收繳',
+    feesHint: '收繳率和每戶收費臺帳',
     fund: '維修基金',
+    fundHint: '維修基金使用方案、業主表決和支出',
     standard: '考評標準',
+    standardHint: '四部分權重、評分項目、等級和約談線',
   },
   part: { contract: '合約與承諾履行', complaints: '投訴處理', inspection: '現場檢查', owner: '業主評價' },
   company: {
@@ -52,6 +59,7 @@ const prop: PropertyCatalog = {
     appendOnly: '只能追加，不能修改或刪除',
     noRecords: '檔案中還沒有紀錄',
     redCardText: '12 個月內兩次黃牌',
+    heldOn: '約談日期 {{day}}',
     kind: { score: '季度考評', yellow_card: '黃牌', red_card: '紅牌', interview: '約談', interview_outcome: '約談結果' },
   },
   inspect: {

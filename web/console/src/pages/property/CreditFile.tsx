@@ -31,7 +31,13 @@ export default function CreditFile() {
     return b ? nameOf(b) : code;
   };
   // a record's text: the kind, then what it names (a card's behaviour in the UI's language)
-  const recordText = (r: CreditRecord) => (r.kind === 'yellow_card' ? behaviourName(r.behaviour_code) : r.kind === 'red_card' ? t('prop.file.redCardText') : r.summary);
+  // (the server's summaries of cards and outcomes are Chinese; the screen says them in the UI's language)
+  const recordText = (r: CreditRecord) => {
+    if (r.kind === 'yellow_card') return behaviourName(r.behaviour_code);
+    if (r.kind === 'red_card') return t('prop.file.redCardText');
+    if (r.kind === 'interview_outcome') return t('prop.file.heldOn', { day: /\d{4}-\d{2}-\d{2}/.exec(r.summary)?.[0] ?? '' });
+    return r.summary;
+  };
   const companyScores = (f?.scores ?? []).filter((s) => s.compound_id === null).sort((a, b) => b.quarter.localeCompare(a.quarter));
   const compoundScores = (f?.scores ?? []).filter((s) => s.compound_id !== null);
 
