@@ -228,7 +228,7 @@ const zhCN = {
     open311: 'Open311 报事接口',
     property: { read: '查看物业监管', manage: '维护物业企业和合同', standard: '设置考评标准', inspect: '现场检查', evaluate: '运行季度考评', card: '记黄牌、记录约谈', warning: '处理风险预警', fees: '登记物业费', fund: '维修基金方案', arrears_confidential: '查看党员和公职人员欠费（保密）' },
   },
-  permGroup: { admin: '系统管理', audit: '审计', region: '辖区', case: '案件', hotline: '热线', open311: '外部接入', open311: '外部接入', property: '物业监管' },
+  permGroup: { admin: '系统管理', audit: '审计', region: '辖区', case: '案件', hotline: '热线', open311: '外部接入', property: '物业监管' },
   role: {
     platform_admin: '平台管理员',
     district_admin: '区级管理员',
