@@ -118,4 +118,71 @@ describe('property oversight screens', () => {
     await screenshot(page, 'en', '76-fees');
     expect(b.pageErrors).toEqual([]);
   });
+
+  it('the resident page: an owner rates the company once a quarter, sees the fee bill, votes on a fund proposal', async () => {
+    const db = b.server.platform.db;
+    const community = await b.server.login('community');
+    const region = (await b.server.request({ method: 'GET', url: '/api/auth/me', token: community })).json().scopePath.at(-1).id as string;
+    // an owner household with an area in a compound of the community run by a company, nobody signed up yet
+    const owner = await db
+      .selectFrom('resident as r')
+      .innerJoin('household as h', 'h.id', 'r.household_id')
+      .innerJoin('compound as c', 'c.id', 'h.compound_id')
+      .select(['r.id', 'c.id as compound_id', 'c.name as compound_name'])
+      .where('c.community_id', '=', region)
+      .where('c.management', '=', 'property_company')
+      .where('h.occupancy', '=', 'owner')
+      .where('h.area_m2', '>', 0)
+      .where('r.status', '=', 'active')
+      .where((eb) => eb.not(eb.exists(eb.selectFrom('resident_account as a').select('a.id').whereRef('a.resident_id', '=', 'r.id'))))
+      .orderBy('r.id')
+      .executeTakeFirstOrThrow();
+    // the community puts a fund proposal to the vote
+    const created = await b.server.request({ method: 'POST', url: '/api/property/fund-proposals', token: community, headers: { 'idempotency-key': 'e2e-fund-1' }, payload: { compoundId: owner.compound_id, title: '更换3号楼电梯', description: '电梯使用超过15年，年检多次整改', budgetFen: 38_000_000, quotes: [{ vendor: '济南通力电梯', amountFen: 37_500_000 }] } });
+    expect(created.statusCode, created.body).toBe(201);
+    const opened = await b.server.request({ method: 'POST', url: `/api/property/fund-proposals/${created.json().id}/open`, token: community, payload: { closesAt: new Date(Date.now() + 7 * 86_400_000).toISOString() } });
+    expect(opened.statusCode, opened.body).toBe(200);
+
+    const { page } = await b.newContext({ viewport: { width: 390, height: 844 } });
+    const phone = '13900139001';
+    await page.goto('/m/');
+    await page.getByRole('textbox', { name: '手机号' }).fill(phone);
+    await page.getByRole('button', { name: '获取验证码' }).click();
+    await expect.poll(() => page.getByRole('button', { name: /秒后可重发/ }).count()).toBe(1);
+    await page.getByRole('textbox', { name: '验证码' }).fill(b.server.sms.lastCode(phone)!);
+    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await page.getByRole('button', { name: /我的物业/ }).waitFor();
+    // the community links the account to the resident record, in person
+    const link = await b.server.request({ method: 'POST', url: `/api/residents/${owner.id}/link-account`, token: community, payload: { phone, verification: 'in_person' } });
+    expect(link.statusCode, link.body).toBeLessThan(300);
+
+    await page.getByRole('button', { name: /我的物业/ }).click();
+    await expect.poll(() => page.getByTestId('my-company').innerText()).toContain(owner.compound_name);
+    const form = page.getByTestId('rate-form');
+    const items = form.locator('.adm-rate');
+    const n = await items.count();
+    expect(n).toBe(4);
+    for (let i = 0; i < n; i++) await items.nth(i).locator('.adm-rate-star').nth(i === 0 ? 2 : 4).click();
+    await screenshot(page, 'resident', '60-property-rate');
+    await form.getByRole('button', { name: '提交评价' }).click();
+    await page.getByTestId('rated').waitFor();
+    const ratings = await db.selectFrom('property_rating').select(['scores', 'compound_id']).where('compound_id', '=', owner.compound_id).execute();
+    expect(ratings.length).toBe(1);
+    expect(Object.values(ratings[0].scores as Record<string, number>).sort()).toEqual([3, 5, 5, 5]);
+    await screenshot(page, 'resident', '61-property-rated');
+
+    await page.getByRole('tab', { name: '物业费' }).click();
+    await page.getByTestId('my-bill').waitFor();
+    await screenshot(page, 'resident', '62-property-bill');
+
+    await page.getByRole('tab', { name: '公开账目' }).click();
+    const proposal = page.getByTestId('fund-proposal').filter({ hasText: '更换3号楼电梯' });
+    await proposal.getByRole('button', { name: '同意' }).click();
+    await page.locator('.adm-dialog').getByRole('button', { name: '投票' }).click();
+    await expect.poll(() => proposal.innerText()).toContain('您家已投票：同意');
+    expect(await proposal.innerText()).toContain('已投票 1 /');
+    await page.locator('.adm-dialog-body').waitFor({ state: 'hidden' });
+    await screenshot(page, 'resident', '63-property-vote');
+    expect(b.pageErrors).toEqual([]);
+  });
 });
