@@ -87,12 +87,33 @@ describe('property oversight screens', () => {
     await page.getByTestId('collection-table').locator('.ant-table-row a').first().click();
     await expect.poll(() => page.getByTestId('ledger-drawer').locator('.ant-table-row').count()).toBeGreaterThan(0);
     await screenshot(page, 'zh-CN', '76-fee-ledger', { fullPage: false });
+    // a payment recorded at the counter settles the household's arrears
+    const drawer = page.getByTestId('ledger-drawer');
+    await drawer.locator('th', { hasText: '欠费' }).click();
+    await drawer.locator('th', { hasText: '欠费' }).click();
+    const owing = drawer.locator('.ant-table-row').first();
+    const label = (await owing.locator('td').first().innerText()).trim();
+    await owing.getByRole('button', { name: '登记缴费' }).click();
+    const payment = page.getByRole('dialog', { name: `登记缴费 · ${label}` });
+    await payment.locator('#reference').fill('E2E-0001');
+    await payment.getByRole('button', { name: /确\s?定|OK/ }).click();
+    await expect.poll(() => b.server.platform.db.selectFrom('fee_payment').select('amount_fen').where('reference', '=', 'E2E-0001').execute()).toHaveLength(1);
+    await expect.poll(() => drawer.locator('.ant-table-row', { hasText: label }).first().locator('td').nth(4).innerText()).toBe('0.00');
     await page.keyboard.press('Escape');
     await openScreen(page, '维修基金');
     await screenshot(page, 'zh-CN', '77-fund');
     await openScreen(page, '考评标准');
     await page.getByTestId('standard-save').waitFor();
     await screenshot(page, 'zh-CN', '78-standard');
+    expect(await menuLabels(page)).not.toContain('党员公职人员欠费');
+    await signOut(page);
+
+    // the organisation department's confidential list: every reading is audited
+    await signIn(page, 'orgdept');
+    const before = (await b.server.platform.db.selectFrom('audit_log').select('seq').where('action', '=', 'property.arrears_confidential.read').execute()).length;
+    await openScreen(page, '党员公职人员欠费');
+    await expect.poll(async () => (await b.server.platform.db.selectFrom('audit_log').select('seq').where('action', '=', 'property.arrears_confidential.read').execute()).length).toBe(before + 1);
+    await screenshot(page, 'zh-CN', '79-confidential-arrears');
     await signOut(page);
     expect(b.pageErrors).toEqual([]);
   });

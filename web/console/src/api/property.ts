@@ -52,6 +52,9 @@ export interface Ledger {
   households: { householdId: string; label: string; areaM2: number | null; chargedFen: number; collectedFen: number; paidFen: number; arrearsFen: number }[];
 }
 
+/** The columns of the payment sheet, as the server reads them (its header row is in Simplified Chinese). */
+export const PAYMENT_SHEET_HEADER = '楼栋 | 单元 | 房号 | 金额(元) | 缴费日期 | 方式 | 票据号';
+
 /** 1234 fen → "12.34" (yuan, two decimals). */
 export const yuan = (fen: number | null | undefined) => (fen == null ? '' : (fen / 100).toLocaleString(i18next.language, { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
 export const percent = (rate: number | null | undefined) => (rate == null ? '—' : `${(rate * 100).toFixed(1)}%`);

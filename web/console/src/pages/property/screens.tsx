@@ -1,4 +1,4 @@
-import { AlertOutlined, FormOutlined, FundOutlined, MoneyCollectOutlined, ScheduleOutlined, ShopOutlined, SlidersOutlined } from '@ant-design/icons';
+import { AlertOutlined, EyeInvisibleOutlined, FormOutlined, FundOutlined, MoneyCollectOutlined, ScheduleOutlined, ShopOutlined, SlidersOutlined } from '@ant-design/icons';
 import type { Screen } from '../../app/screens';
 
 /**
@@ -13,5 +13,6 @@ export const PROPERTY_SCREENS: Screen[] = [
   { path: '/property/warnings', title: 'prop.screen.warnings', group: 'property', icon: <AlertOutlined />, permission: 'property.read', load: () => import('./Warnings') },
   { path: '/property/fees', title: 'prop.screen.fees', group: 'property', icon: <MoneyCollectOutlined />, permission: 'property.read', load: () => import('./Fees') },
   { path: '/property/fund', title: 'prop.screen.fund', group: 'property', icon: <FundOutlined />, permission: 'property.read', load: () => import('./Fund') },
+  { path: '/property/arrears', title: 'prop.screen.arrears', group: 'property', icon: <EyeInvisibleOutlined />, permission: 'property.arrears_confidential', load: () => import('./Arrears') },
   { path: '/property/standard', title: 'prop.screen.standard', group: 'property', icon: <SlidersOutlined />, permission: 'property.standard', load: () => import('./Standard') },
 ];
