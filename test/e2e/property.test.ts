@@ -10,6 +10,9 @@ beforeAll(async () => {
 });
 afterAll(() => b?.close());
 
+/** Back to the top before a full-page picture (a scrolled page draws the sticky header mid-page). */
+const top = (page: import('playwright-core').Page) => page.evaluate(() => window.scrollTo(0, 0));
+
 const quarterNow = () => {
   const d = new Date();
   return `${d.getFullYear()}-Q${Math.floor(d.getMonth() / 3) + 1}`;
@@ -38,6 +41,7 @@ describe('property oversight screens', () => {
     await expect.poll(() => cleaning.locator('.ant-upload-list-item-done, .ant-upload-list-item:not(.ant-upload-list-item-uploading)').count()).toBe(1);
     const fire = form.getByTestId('item-inspection.fire');
     await fire.locator('input.ant-input-number-input').fill('2.5');
+    await top(page);
     await screenshot(page, 'zh-CN', '70-inspection-form-tablet');
     await form.getByTestId('inspection-submit').click();
     await expect.poll(() => page.getByTestId('inspection-filed').innerText()).toContain(quarterNow());
@@ -70,7 +74,15 @@ describe('property oversight screens', () => {
     expect(await companyScores.locator('.ant-table-row').first().innerText()).toContain(String(stored.total));
     await expect.poll(() => page.getByTestId('credit-records').innerText()).toContain(`季度考评`);
     expect(await page.getByTestId('credit-records').innerText()).toContain(`${quarterNow()} ${stored.total} ${stored.grade}`);
+    await top(page);
     await screenshot(page, 'zh-CN', '73-credit-file');
+    // the housing bureau keeps the company's profile
+    await page.getByRole('button', { name: '编辑资料' }).click();
+    const profile = page.getByRole('dialog', { name: '编辑资料' });
+    await profile.locator('#contactPhone').fill('0531-88886666');
+    await profile.getByRole('button', { name: /确\s?定/ }).click();
+    await expect.poll(() => page.getByTestId('company-profile').innerText()).toContain('0531-88886666');
+    expect(await page.getByTestId('company-compounds').innerText()).toContain(compound);
     expect(b.pageErrors).toEqual([]);
   });
 

@@ -25,7 +25,7 @@ export interface CreditFile {
 export interface CompanyDetail {
   company: { id: string; name: string; code: string | null };
   compounds: { id: string; name: string; governance_model: string | null }[];
-  contracts: { id: string; compound_name: string; starts_on: string; ends_on: string; star_level: number; fee_rates: Record<string, number> }[];
+  contracts: { id: string; compound_id: string; compound_name: string; starts_on: string; ends_on: string; star_level: number; fee_rates: Record<string, number> }[];
 }
 export interface Behaviour { code: string; name_zh: string; name_en: string; deduction: number }
 export interface StandardItem { code: string; part_code: PartCode; name_zh: string; name_en: string; points: number; metric: string | null }
