@@ -105,18 +105,35 @@ describe('property oversight screens', () => {
     await drawer.locator('th', { hasText: '欠费' }).click();
     const owing = drawer.locator('.ant-table-row').first();
     const label = (await owing.locator('td').first().innerText()).trim();
+    const owed = (await owing.locator('td').nth(4).innerText()).trim();
+    const totalArrears = async () => Number((await drawer.locator('.ant-statistic').nth(3).locator('.ant-statistic-content').innerText()).replace(/[^\d.]/g, ''));
+    const arrearsBefore = await totalArrears();
     await owing.getByRole('button', { name: '登记缴费' }).click();
     const payment = page.getByRole('dialog', { name: `登记缴费 · ${label}` });
+    // the amount starts at what the home owes
+    expect(await payment.locator('#amount').inputValue()).toBe(owed.replace(/,/g, ''));
     await payment.locator('#reference').fill('E2E-0001');
     await payment.getByRole('button', { name: /确\s?定|OK/ }).click();
-    await expect.poll(() => b.server.platform.db.selectFrom('fee_payment').select('amount_fen').where('reference', '=', 'E2E-0001').execute()).toHaveLength(1);
-    await expect.poll(() => drawer.locator('.ant-table-row', { hasText: label }).first().locator('td').nth(4).innerText()).toBe('0.00');
+    await expect.poll(() => b.server.platform.db.selectFrom('fee_payment').select('amount_fen').where('reference', '=', 'E2E-0001').execute()).toEqual([{ amount_fen: Math.round(Number(owed.replace(/,/g, '')) * 100) }]);
+    // the compound's arrears go down by the payment (the paid home drops to the end of the sorted list)
+    await expect.poll(async () => Math.round((arrearsBefore - (await totalArrears())) * 100)).toBe(Math.round(Number(owed.replace(/,/g, '')) * 100));
     await page.keyboard.press('Escape');
     await openScreen(page, '维修基金');
     await screenshot(page, 'zh-CN', '77-fund');
     await openScreen(page, '考评标准');
     await page.getByTestId('standard-save').waitFor();
     await screenshot(page, 'zh-CN', '78-standard');
+    // a weight moved from one part to another must be matched by its items: the sums are shown as typed
+    const weights = page.locator('.ant-card-extra input.ant-input-number-input');
+    await weights.nth(0).fill('25');
+    await expect.poll(() => page.locator('.ant-alert').first().innerText()).toContain('105');
+    await weights.nth(0).fill('20');
+    await expect.poll(() => page.locator('.ant-alert').first().innerText()).toContain('100');
+    // the standard as loaded saves back unchanged (what the editor sends is what the server accepts)
+    const items = await b.server.platform.db.selectFrom('credit_item').select(['code', 'points', 'active']).orderBy('code').execute();
+    await page.getByTestId('standard-save').click();
+    await expect.poll(() => page.locator('.ant-message').innerText()).toContain('考评标准已保存');
+    expect(await b.server.platform.db.selectFrom('credit_item').select(['code', 'points', 'active']).orderBy('code').execute()).toEqual(items);
     expect(await menuLabels(page)).not.toContain('党员公职人员欠费');
     await signOut(page);
 

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert, App, Button, Card, Col, Flex, Form, Input, InputNumber, Row, Select, Space, Tag, Typography } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { api } from '../../api/client';
+import { ApiError, api } from '../../api/client';
 import { PARTS, nameOf, type PartCode, type Standard as Std } from '../../api/property';
 import { PageLayout } from '../../components/PageLayout';
 import { useAsync } from '../../components/useAsync';
@@ -32,13 +32,25 @@ export default function Standard() {
   const [form] = Form.useForm<Values>();
   const values = Form.useWatch([], form) as Values | undefined;
   const [saved, setSaved] = useState(0);
-  const { submitting, run } = useSubmit(form, async (v) => {
+  const { submitting, run } = useSubmit(form, async () => {
+    // the whole store: part and item codes have no input of their own, so validated values lack them
+    const v = form.getFieldsValue(true) as Values;
     const body = {
-      ...v,
+      interviewBelow: v.interviewBelow,
+      grades: v.grades.map((g) => ({ grade: g.grade, min: g.min })),
       // a new line item gets a code of its part; a removed one is retired by the server
-      parts: v.parts.map((p) => ({ ...p, items: p.items.map((i, n) => ({ code: i.code || `${p.code}.item_${Date.now().toString(36)}${n}`, nameZh: i.nameZh, nameEn: i.nameEn, points: i.points, metric: p.code === 'complaints' ? i.metric : null })) })),
+      parts: v.parts.map((p) => ({ code: p.code, weight: p.weight, items: p.items.map((i, n) => ({ code: i.code || `${p.code}.item_${Date.now().toString(36)}${n}`, nameZh: i.nameZh, nameEn: i.nameEn, points: i.points, metric: p.code === 'complaints' ? i.metric : null })) })),
     };
-    await api.put('/api/property/credit-standard', body);
+    try {
+      await api.put('/api/property/credit-standard', body);
+    } catch (e) {
+      // the server names list positions ("parts.1.items") that have no single input here: say them all at the top
+      if (e instanceof ApiError && Object.keys(e.fields).length) {
+        message.error(Object.values(e.fields).join('；'));
+        return;
+      }
+      throw e;
+    }
     message.success(t('prop.std.saved'));
     await standard.reload();
     setSaved((k) => k + 1);
