@@ -119,6 +119,28 @@ describe('property oversight screens', () => {
     await expect.poll(async () => Math.round((arrearsBefore - (await totalArrears())) * 100)).toBe(Math.round(Number(owed.replace(/,/g, '')) * 100));
     await page.keyboard.press('Escape');
     await openScreen(page, '维修基金');
+    // a proposal with a quote, then put to the owners' vote
+    await page.getByRole('button', { name: '新建使用方案' }).click();
+    const create = page.getByRole('dialog', { name: '新建使用方案' });
+    await create.locator('#compoundId').click();
+    await page.locator('.ant-select-item-option').first().click();
+    await create.locator('#title').fill('屋面防水维修');
+    await create.locator('#description').fill('顶层住户反映雨季渗漏，需整体重做防水层');
+    await create.locator('#budget').fill('86000');
+    await create.locator('#quotes_0_vendor').fill('山东建安防水工程公司');
+    await create.locator('#quotes_0_amount').fill('84500');
+    await create.getByRole('button', { name: /确\s?定|OK/ }).click();
+    await page.locator('.ant-table-row', { hasText: '屋面防水维修' }).locator('a').click();
+    const fund = page.getByTestId('fund-drawer');
+    await fund.getByRole('button', { name: '开始表决' }).click();
+    await page.locator('.ant-popconfirm').getByRole('button', { name: /确\s?定/ }).click();
+    await expect.poll(() => fund.innerText()).toContain('表决中');
+    await fund.getByTestId('fund-tally').waitFor();
+    const stored = await b.server.platform.db.selectFrom('fund_proposal').select(['status', 'budget_fen', 'eligible_households']).where('title', '=', '屋面防水维修').executeTakeFirstOrThrow();
+    expect(stored).toMatchObject({ status: 'voting', budget_fen: 8_600_000 });
+    expect(stored.eligible_households).toBeGreaterThan(0);
+    await screenshot(page, 'zh-CN', '77-fund-proposal', { fullPage: false });
+    await page.keyboard.press('Escape');
     await screenshot(page, 'zh-CN', '77-fund');
     await openScreen(page, '考评标准');
     await page.getByTestId('standard-save').waitFor();

@@ -93,7 +93,7 @@ function ProposalDrawer({ id, canAct, onClose, onChanged }: { id: string; canAct
             <Descriptions.Item label={t('common.status')}><Tag color={STATUS_COLORS[p.status]}>{t(`prop.fund.status.${p.status}`)}</Tag></Descriptions.Item>
             <Descriptions.Item label={t('prop.fund.budget')}>{yuan(p.budget_fen)} {t('prop.fees.yuan')}</Descriptions.Item>
             <Descriptions.Item label={t('prop.fund.descriptionLabel')}>{p.description}</Descriptions.Item>
-            <Descriptions.Item label={t('prop.fund.quotes')}>{p.quotes.map((q, i) => <div key={i}>{q.vendor}：{yuan(q.amountFen)}</div>)}</Descriptions.Item>
+            <Descriptions.Item label={t('prop.fund.quotes')}>{p.quotes.map((q, i) => <div key={i}>{q.vendor} · {yuan(q.amountFen)}</div>)}</Descriptions.Item>
             {p.voting_closes_at && <Descriptions.Item label={t('prop.fund.closesAt')}>{dayjs(p.voting_closes_at).format('YYYY-MM-DD HH:mm')}</Descriptions.Item>}
             {p.spent_fen != null && <Descriptions.Item label={t('prop.fund.spent')}>{yuan(p.spent_fen)}</Descriptions.Item>}
           </Descriptions>
@@ -107,7 +107,8 @@ function ProposalDrawer({ id, canAct, onClose, onChanged }: { id: string; canAct
               </Popconfirm>
             </Flex>
           )}
-          {canAct && p.status === 'voting' && (
+          {/* voting closes after its deadline, or early once every household has voted */}
+          {canAct && p.status === 'voting' && (dayjs(p.voting_closes_at).isBefore(dayjs()) || (p.tally && p.tally.votedHouseholds >= p.tally.eligibleHouseholds)) && (
             <Popconfirm title={t('prop.fund.closeConfirm')} onConfirm={() => void act('close', {})}>
               <Button type="primary">{t('prop.fund.close')}</Button>
             </Popconfirm>
