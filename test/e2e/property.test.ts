@@ -117,6 +117,14 @@ describe('property oversight screens', () => {
     await expect.poll(() => b.server.platform.db.selectFrom('fee_payment').select('amount_fen').where('reference', '=', 'E2E-0001').execute()).toEqual([{ amount_fen: Math.round(Number(owed.replace(/,/g, '')) * 100) }]);
     // the compound's arrears go down by the payment (the paid home drops to the end of the sorted list)
     await expect.poll(async () => Math.round((arrearsBefore - (await totalArrears())) * 100)).toBe(Math.round(Number(owed.replace(/,/g, '')) * 100));
+    // the quarter's books, published to the owners
+    await drawer.getByRole('button', { name: '公布季度收支' }).click();
+    const books = page.getByRole('dialog', { name: '公布季度收支' });
+    await books.locator('#income').fill('52000');
+    await books.locator('#spending_0_item').fill('保洁外包');
+    await books.locator('#spending_0_amount').fill('18000.5');
+    await books.getByRole('button', { name: /确\s?定|OK/ }).click();
+    await expect.poll(() => b.server.platform.db.selectFrom('fee_statement').select(['income_fen', 'spending']).execute()).toEqual([{ income_fen: 5_200_000, spending: [{ item: '保洁外包', amountFen: 1_800_050 }] }]);
     await page.keyboard.press('Escape');
     await openScreen(page, '维修基金');
     // a proposal with a quote, then put to the owners' vote

@@ -1,12 +1,12 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { App, Button, Card, DatePicker, Drawer, Flex, Form, Input, InputNumber, Modal, Progress, Segmented, Select, Space, Statistic, Table, Typography, Upload } from 'antd';
-import { MinusCircleOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { UploadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { ApiError, api, newIdempotencyKey, postFiles } from '../../api/client';
 import { PAYMENT_SHEET_HEADER, percent, yuan, type Collection, type Ledger } from '../../api/property';
 import { useSubmit } from '../../components/forms';
-import { quarterOptions } from './common';
+import { MoneyList, quarterOptions } from './common';
 import { usePermission } from '../../app/session';
 import { PageLayout } from '../../components/PageLayout';
 import { useAsync } from '../../components/useAsync';
@@ -181,22 +181,7 @@ function StatementModal({ compoundId, onClose }: { compoundId: string; onClose: 
       <Form form={form} layout="vertical" initialValues={{ quarter: quarterOptions()[1].value, spending: [{}] }}>
         <Form.Item name="quarter" label={t('prop.score.quarter')} rules={[{ required: true }]}><Select options={quarterOptions()} style={{ width: 140 }} /></Form.Item>
         <Form.Item name="income" label={`${t('prop.fees.income')}（${t('prop.fees.yuan')}）`} rules={[{ required: true, message: t('common.required') }]}><InputNumber min={0} precision={2} style={{ width: 200 }} /></Form.Item>
-        <Form.Item label={t('prop.fees.spending')}>
-          <Form.List name="spending">
-            {(fields, { add, remove }) => (
-              <>
-                {fields.map((f) => (
-                  <Space key={f.key} align="baseline">
-                    <Form.Item name={[f.name, 'item']} rules={[{ required: true, message: t('common.required') }]}><Input placeholder={t('prop.fees.spendingItem')} maxLength={100} /></Form.Item>
-                    <Form.Item name={[f.name, 'amount']} rules={[{ required: true, message: t('common.required') }]}><InputNumber min={0} precision={2} placeholder={t('prop.fees.yuan')} /></Form.Item>
-                    <MinusCircleOutlined onClick={() => remove(f.name)} />
-                  </Space>
-                ))}
-                <Button type="dashed" icon={<PlusOutlined />} onClick={() => add()}>{t('prop.fund.addRow')}</Button>
-              </>
-            )}
-          </Form.List>
-        </Form.Item>
+        <MoneyList name="spending" label={t('prop.fees.spending')} nameField="item" nameLabel={t('prop.fees.spendingItem')} />
         <Form.Item name="note" label={t('prop.fees.note')}><Input.TextArea rows={2} maxLength={2000} /></Form.Item>
       </Form>
     </Modal>

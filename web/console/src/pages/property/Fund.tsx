@@ -1,7 +1,6 @@
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { App, Button, DatePicker, Descriptions, Drawer, Flex, Form, Input, InputNumber, Modal, Popconfirm, Progress, Select, Space, Tag, Typography } from 'antd';
-import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { api, newIdempotencyKey } from '../../api/client';
 import { yuan, type Proposal, type Tally } from '../../api/property';
@@ -10,7 +9,7 @@ import { CreateButton, PageLayout } from '../../components/PageLayout';
 import { TablePage, listSource, type TableColumn } from '../../components/TablePage';
 import { useSubmit } from '../../components/forms';
 import { useAsync } from '../../components/useAsync';
-import { useManagedCompounds } from './common';
+import { MoneyList, useManagedCompounds } from './common';
 
 const STATUS_COLORS: Record<Proposal['status'], string> = { draft: 'default', voting: 'processing', approved: 'green', rejected: 'red', spent: 'purple' };
 const fen = (yuanAmount: number) => Math.round(yuanAmount * 100);
@@ -156,28 +155,5 @@ function SpendModal({ onClose, onSave }: { onClose: () => void; onSave: (invoice
         <MoneyList name="invoices" label={t('prop.fund.invoices')} nameField="number" nameLabel={t('prop.fund.invoiceNumber')} />
       </Form>
     </Modal>
-  );
-}
-
-/** Rows of "name + amount in yuan" (quotes, invoices). */
-function MoneyList({ name, label, nameField, nameLabel }: { name: string; label: string; nameField: string; nameLabel: string }) {
-  const { t } = useTranslation();
-  return (
-    <Form.Item label={label} required>
-      <Form.List name={name}>
-        {(fields, { add, remove }) => (
-          <>
-            {fields.map((f) => (
-              <Space key={f.key} align="baseline">
-                <Form.Item name={[f.name, nameField]} rules={[{ required: true, message: t('common.required') }]}><Input placeholder={nameLabel} maxLength={100} /></Form.Item>
-                <Form.Item name={[f.name, 'amount']} rules={[{ required: true, message: t('common.required') }]}><InputNumber min={0.01} precision={2} placeholder={t('prop.fees.yuan')} /></Form.Item>
-                {fields.length > 1 && <MinusCircleOutlined onClick={() => remove(f.name)} />}
-              </Space>
-            ))}
-            <Button type="dashed" icon={<PlusOutlined />} onClick={() => add()}>{t('prop.fund.addRow')}</Button>
-          </>
-        )}
-      </Form.List>
-    </Form.Item>
   );
 }
