@@ -83,6 +83,20 @@ describe('property oversight screens', () => {
     await profile.getByRole('button', { name: /确\s?定/ }).click();
     await expect.poll(() => page.getByTestId('company-profile').innerText()).toContain('0531-88886666');
     expect(await page.getByTestId('company-compounds').innerText()).toContain(compound);
+    // two yellow cards within 12 months: the second adds a red card, all three in the file
+    for (const reason of ['10月物业费按每平方米2.5元收取，合同为2.1元', '11月再次超标准收费']) {
+      await page.getByTestId('issue-card').click();
+      const card = page.getByRole('dialog', { name: '记黄牌' });
+      await card.locator('#behaviourCode').click();
+      await page.locator('.ant-select-item-option').filter({ hasText: '收费与合同约定不符' }).click();
+      await card.locator('#reason').fill(reason);
+      await card.getByRole('button', { name: '记黄牌' }).click();
+      await card.waitFor({ state: 'hidden' });
+    }
+    await expect.poll(() => page.getByTestId('credit-records').locator('.ant-tag').allInnerTexts()).toEqual(expect.arrayContaining(['黄牌', '红牌']));
+    expect(await page.getByTestId('credit-records').innerText()).toContain('12 个月内两次黄牌');
+    await top(page);
+    await screenshot(page, 'zh-CN', '73-credit-file-cards');
     expect(b.pageErrors).toEqual([]);
   });
 
@@ -125,7 +139,9 @@ describe('property oversight screens', () => {
     await books.locator('#spending_0_amount').fill('18000.5');
     await books.getByRole('button', { name: /确\s?定|OK/ }).click();
     await expect.poll(() => b.server.platform.db.selectFrom('fee_statement').select(['income_fen', 'spending']).execute()).toEqual([{ income_fen: 5_200_000, spending: [{ item: '保洁外包', amountFen: 1_800_050 }] }]);
+    await books.waitFor({ state: 'hidden' });
     await page.keyboard.press('Escape');
+    await drawer.waitFor({ state: 'hidden' });
     await openScreen(page, '维修基金');
     // a proposal with a quote, then put to the owners' vote
     await page.getByRole('button', { name: '新建使用方案' }).click();

@@ -12,7 +12,8 @@ import { PageLayout } from '../../components/PageLayout';
 import { useAsync } from '../../components/useAsync';
 
 type GroupBy = 'compound' | 'company' | 'street';
-const rateBar = (rate: number | null) => (rate == null ? '—' : <Progress percent={Math.round(rate * 1000) / 10} size="small" status={rate < 0.8 ? 'exception' : 'normal'} style={{ width: 140 }} />);
+// below 80 % in red, and the number always shown (a red bar would otherwise show an icon instead)
+const rateBar = (rate: number | null) => (rate == null ? '—' : <Progress percent={Math.round(rate * 1000) / 10} format={(p) => `${p}%`} size="small" status={rate < 0.8 ? 'exception' : 'normal'} style={{ width: 150 }} />);
 
 /** 物业费: the collection rate per compound, company or street, and each compound's ledger by household. */
 export default function Fees() {
