@@ -532,7 +532,7 @@ export async function companyFile(ctx: Ctx, companyId: string) {
   const scope = propertyScope(ctx);
   const company = await companyOr404(ctx.db, scope, companyId);
   const [records, scores, profile] = await Promise.all([
-    ctx.db.selectFrom('credit_record').selectAll().where('company_org_id', '=', companyId).orderBy('at', 'desc').limit(500).execute(),
+    ctx.db.selectFrom('credit_record').selectAll().where('company_org_id', '=', companyId).orderBy('at', 'desc').orderBy('id', 'desc').limit(500).execute(),
     scoreRows(ctx.db, scope, await ctx.db.selectFrom('credit_score').select('quarter').distinct().where('company_org_id', '=', companyId).execute().then((r) => r.map((x) => x.quarter).concat('-')), companyId),
     ctx.db.selectFrom('property_company').selectAll().where('org_id', '=', companyId).executeTakeFirst(),
   ]);
