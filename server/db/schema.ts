@@ -8,6 +8,7 @@ import type { MetricTables } from '../modules/metrics/tables.ts';
 import type { PrivacyTables } from '../modules/privacy/tables.ts';
 import type { InteropTables } from '../modules/interop/tables.ts';
 import type { ResidentServiceTables } from '../modules/resident/tables.ts';
+import type { PropertyTables } from '../modules/property/tables.ts';
 import type { ConsoleTables } from '../modules/console/tables.ts';
 
 /**
@@ -268,4 +269,4 @@ export interface FoundationTables {
 }
 
 // Modules add their tables here: `export interface DB extends FoundationTables, CaseTables {}`.
-export interface DB extends FoundationTables, RegistryTables, DispatchTables, TaxonomyTables, CaseTables, NotificationTables, MetricTables, PrivacyTables, InteropTables, ResidentServiceTables, ConsoleTables {}
+export interface DB extends FoundationTables, RegistryTables, DispatchTables, TaxonomyTables, CaseTables, NotificationTables, MetricTables, PrivacyTables, InteropTables, ResidentServiceTables, PropertyTables, ConsoleTables {}

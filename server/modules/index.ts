@@ -12,8 +12,9 @@ import { metricsModule } from './metrics/index.ts';
 import { privacyModule } from './privacy/index.ts';
 import { interopModule } from './interop/index.ts';
 import { residentModule } from './resident/index.ts';
+import { propertyModule } from './property/index.ts';
 import { dashboardModule } from './dashboard/index.ts';
 import { consoleModule } from './console/index.ts';
 
 /** The modules that make up Linli, in registration order. */
-export const modules: LinliModule[] = [systemModule, authModule, usersModule, integrationsModule, registryModule, dispatchModule, taxonomyModule, notificationsModule, casesModule, metricsModule, privacyModule, interopModule, residentModule, dashboardModule, consoleModule];
+export const modules: LinliModule[] = [systemModule, authModule, usersModule, integrationsModule, registryModule, dispatchModule, taxonomyModule, notificationsModule, casesModule, metricsModule, privacyModule, interopModule, residentModule, propertyModule, dashboardModule, consoleModule];

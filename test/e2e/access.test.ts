@@ -14,7 +14,7 @@ describe('each user sees only what their roles allow', () => {
     await expect.poll(() => page.getByTestId('shell-where').innerText()).toContain('甸柳南社区居民委员会');
     // the place, below the city: district · street · community
     expect(await page.getByTestId('shell-where').innerText()).toMatch(/历下区 · \S+街道 · 甸柳南社区/);
-    expect(await menuLabels(page)).toEqual(['首页', '受理派遣', '我的待办', '待核查', '督办预警', '登记案件', '案件查询', '常用语', '指挥中心', '网格地图', '小区楼栋', '居民信息', '数据导入', '组织机构', '用户管理']);
+    expect(await menuLabels(page)).toEqual(['首页', '受理派遣', '我的待办', '待核查', '督办预警', '登记案件', '案件查询', '常用语', '指挥中心', '网格地图', '小区楼栋', '居民信息', '数据导入', '物业企业', '季度考评', '风险预警', '物业费收缴', '维修基金', '组织机构', '用户管理']);
     await page.getByTestId('side-menu').getByText('用户管理', { exact: true }).click();
     await expect.poll(() => page.locator('.ant-table-row').allInnerTexts()).toHaveLength(3);
     const rows = (await page.locator('.ant-table-row td:first-child').allInnerTexts()).sort();

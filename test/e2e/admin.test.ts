@@ -22,7 +22,7 @@ describe('the platform administrator walks every administration screen (zh-CN)',
     await signIn(page, 'admin');
     await expect.poll(() => page.getByTestId('shell-where').innerText()).toContain('邻里平台运维中心');
     expect(await page.getByTestId('shell-where').innerText()).toContain('全部辖区');
-    expect(await menuLabels(page)).toEqual(['首页', '登记案件', '案件查询', '常用语', '指挥中心', '网格地图', '小区楼栋', '居民信息', '数据导入', '事项分类', '派遣规则', '时限规则', '节假日与工作时间', '组织机构', '用户管理', '角色权限', '接口令牌', '审计日志']);
+    expect(await menuLabels(page)).toEqual(['首页', '登记案件', '案件查询', '常用语', '指挥中心', '网格地图', '小区楼栋', '居民信息', '数据导入', '事项分类', '派遣规则', '时限规则', '节假日与工作时间', '物业企业', '现场检查', '季度考评', '风险预警', '物业费收缴', '维修基金', '考评标准', '组织机构', '用户管理', '角色权限', '接口令牌', '审计日志']);
     expect(await page.getByTestId('home-identity').innerText()).toContain('平台管理员');
     await screenshot(page, ZH, '02-home');
   });

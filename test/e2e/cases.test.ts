@@ -33,7 +33,7 @@ describe('the case loop in the browser: the community registers and dispatches, 
   it('the community dispatcher registers a walk-in report: the category is suggested from the text, a photo is attached', async () => {
     const { page } = b;
     await signIn(page, 'community');
-    expect(await menuLabels(page)).toEqual(['首页', '受理派遣', '我的待办', '待核查', '督办预警', '登记案件', '案件查询', '常用语', '指挥中心', '网格地图', '小区楼栋', '居民信息', '数据导入', '组织机构', '用户管理']);
+    expect(await menuLabels(page)).toEqual(['首页', '受理派遣', '我的待办', '待核查', '督办预警', '登记案件', '案件查询', '常用语', '指挥中心', '网格地图', '小区楼栋', '居民信息', '数据导入', '物业企业', '季度考评', '风险预警', '物业费收缴', '维修基金', '组织机构', '用户管理']);
     await page.getByTestId('side-menu').getByText('登记案件', { exact: true }).click();
     await page.locator('#description').fill('甸柳南社区3号楼西侧的路灯坏了一个多星期，晚上漆黑一片，老人出门不安全');
     // the classifier's suggestions appear and the fairly sure top one fills the category

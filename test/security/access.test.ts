@@ -108,7 +108,7 @@ describe('function-level authorisation (API5)', () => {
     }
     // every role is missing something, so each one was tried
     for (const c of callers.all.filter((c) => c !== 'admin')) expect(tried.some((t) => t.startsWith(`${c} `)), c).toBe(true);
-  });
+  }, 300_000); // every route × every caller in one test: grows with the API, no speed claim
 
   it('a refusal comes before validation: a forbidden caller learns nothing about the body it would need', async () => {
     const res = await s.request({ method: 'POST', url: '/api/orgs', token: callers.token('grid'), payload: { nonsense: true } });

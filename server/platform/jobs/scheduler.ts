@@ -6,6 +6,8 @@ import type { Clock } from '../clock.ts';
 export interface ScheduledTask {
   name: string;
   everySeconds: number;
+  /** first run this long after the task is first registered (default: at once); for work that need not delay a start */
+  firstRunAfterSeconds?: number;
   run: () => Promise<unknown>;
 }
 
@@ -62,10 +64,10 @@ export class Scheduler {
     const names = [...this.tasks.keys()];
     if (names.length === 0) return [];
     const now = this.clock.now();
-    // register unknown tasks as due now; existing schedules are kept
+    // register unknown tasks as due now (or after their first delay); existing schedules are kept
     await this.db
       .insertInto('scheduled_task')
-      .values(names.map((name) => ({ name, interval_seconds: this.tasks.get(name)!.everySeconds, next_run_at: now })))
+      .values(names.map((name) => ({ name, interval_seconds: this.tasks.get(name)!.everySeconds, next_run_at: new Date(now.getTime() + (this.tasks.get(name)!.firstRunAfterSeconds ?? 0) * 1000) })))
       .onConflict((oc) => oc.column('name').doNothing())
       .execute();
     const ran: string[] = [];

@@ -1,5 +1,5 @@
 import { lazy, type ComponentType, type LazyExoticComponent } from 'react';
-import { FileOutline, HeartOutline } from 'antd-mobile-icons';
+import { FileOutline, HeartOutline, TeamOutline } from 'antd-mobile-icons';
 import type { Key } from './i18n';
 
 /**
@@ -17,5 +17,6 @@ export interface Plugin {
 
 export const PLUGINS: Plugin[] = [
   { path: '/notices', title: 'notices.title', hint: 'notices.hint', icon: FileOutline, page: lazy(() => import('./pages/Notices')) },
+  { path: '/property', title: 'property.title', hint: 'property.hint', icon: TeamOutline, page: lazy(() => import('./pages/Property')) },
   { path: '/services', title: 'services.title', hint: 'services.hint', icon: HeartOutline, page: lazy(() => import('./pages/Services')) },
 ];

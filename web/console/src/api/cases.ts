@@ -1,6 +1,5 @@
 /** Shapes of the case loop's answers (server/modules/cases, server/modules/console; see /api/docs). */
-import { ApiError, api } from './client';
-import { currentLanguage } from '../i18n';
+import { api, postFiles } from './client';
 
 export const CASE_STATES = ['reported', 'registered', 'dispatched', 'accepted', 'handled', 'verified', 'closed', 'evaluated', 'parked', 'merged', 'rejected'] as const;
 export type CaseState = (typeof CASE_STATES)[number];
@@ -199,15 +198,4 @@ export interface Suggestion {
 export const classify = (text: string) => api.post<{ suggestions: Suggestion[]; modelVersion: number }>('/api/cases/classify', { text });
 
 /** Uploads photos (POST /api/files, multipart); answers their ids. */
-export async function uploadFiles(files: File[]): Promise<{ id: string; mime: string; size: number }[]> {
-  const form = new FormData();
-  for (const f of files) form.append('file', f, f.name);
-  // multipart: the JSON client does not fit, but errors come back the same way
-  const res = await fetch('/api/files', { method: 'POST', body: form, credentials: 'same-origin', headers: { accept: 'application/json', 'accept-language': currentLanguage() } });
-  const json: unknown = await res.json().catch(() => null);
-  if (!res.ok) {
-    const e = (json as { error?: { code: string; message: string; fields?: Record<string, string> } } | null)?.error;
-    throw new ApiError(res.status, e?.code ?? `HTTP_${res.status}`, e?.message ?? String(res.status), e?.fields ?? {});
-  }
-  return json as { id: string; mime: string; size: number }[];
-}
+export const uploadFiles = (files: File[]) => postFiles<{ id: string; mime: string; size: number }[]>('/api/files', files);

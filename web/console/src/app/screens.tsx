@@ -5,6 +5,7 @@ import type { Permission } from './session';
 // ---- command centre, registry and case-rule screens (icons) ----
 import { BankOutlined, BranchesOutlined, CalendarOutlined, CloudUploadOutlined, DashboardOutlined, FieldTimeOutlined, GlobalOutlined, IdcardOutlined, TagsOutlined } from '@ant-design/icons';
 import { CASE_SCREENS } from '../pages/cases/screens';
+import { PROPERTY_SCREENS } from '../pages/property/screens';
 
 /**
  * Every screen of the console, in menu order. The router and the side menu are both built from this
@@ -34,6 +35,7 @@ export const MENU_GROUPS = [
   { key: 'command', title: 'dash.menu' },
   { key: 'registry', title: 'reg.menu' },
   { key: 'config', title: 'cfg.menu' },
+  { key: 'property', title: 'prop.menu' },
   // ----
   { key: 'admin', title: 'menu.admin' },
 ] as const;
@@ -54,6 +56,8 @@ export const SCREENS: Screen[] = [
   { path: '/config/routing', title: 'cfg.routing', group: 'config', icon: <BranchesOutlined />, permission: 'case.admin', load: () => import('../pages/config/RoutingRules') },
   { path: '/config/sla', title: 'cfg.sla', group: 'config', icon: <FieldTimeOutlined />, permission: 'case.admin', load: () => import('../pages/config/SlaRules') },
   { path: '/config/calendar', title: 'cfg.calendar', group: 'config', icon: <CalendarOutlined />, permission: 'case.admin', load: () => import('../pages/config/Calendar') },
+  // property oversight: companies and credit files, inspections, evaluation, warnings, fees, fund (pages/property/screens.tsx)
+  ...PROPERTY_SCREENS,
   // ----
   {
     path: '/admin/orgs',

@@ -1,5 +1,6 @@
 import type { Catalog } from './zh-CN';
 import work from './work/en';
+import prop from './property/en';
 
 /** English. */
 const en: Catalog = {
@@ -215,7 +216,7 @@ const en: Catalog = {
     chainOkText: '{{sealed}} records verified; {{pending}} just written will be included shortly.',
     chainBroken: 'The audit log has been altered',
     chainBrokenText: 'Record {{pos}} (no. {{seq}}) fails verification: {{reason}}. Report this to the system administrator at once.',
-    group: { auth: 'Sign-in', admin: 'Administration', cases: 'Cases', rules: 'Case rules', registry: 'Registry', privacy: 'Personal data', interop: 'Integrations', resident: 'Resident services' },
+    group: { auth: 'Sign-in', admin: 'Administration', cases: 'Cases', rules: 'Case rules', registry: 'Registry', privacy: 'Personal data', interop: 'Integrations', resident: 'Resident services', property: 'Property oversight' },
   },
   perm: {
     admin: { orgs: 'Manage organisations', users: 'Manage user accounts', roles: 'Set role permissions', integrations: 'Manage integration tokens' },
@@ -258,6 +259,7 @@ const en: Catalog = {
     hotline: { push: 'Push 12345 hotline cases' },
     interop: { admin: 'Manage outside-system links' },
     open311: 'Open311 reporting',
+    property: { read: 'View property oversight', manage: 'Maintain property companies and contracts', standard: 'Set the scoring standard', inspect: 'Inspect on site', evaluate: 'Run the quarterly evaluation', card: 'Yellow cards and interviews', warning: 'Act on risk warnings', fees: 'Record property fees', fund: 'Maintenance-fund proposals', arrears_confidential: 'Arrears of party members and public servants (confidential)' },
   },
   permGroup: {
     admin: 'Administration',
@@ -277,6 +279,7 @@ const en: Catalog = {
     hotline: 'Hotline',
     interop: 'Integrations',
     open311: 'Integrations',
+    property: 'Property oversight',
   },
   role: {
     platform_admin: 'Platform administrator',
@@ -290,6 +293,8 @@ const en: Catalog = {
     dept_handler: 'Department handler',
     property_staff: 'Property company staff',
     command_viewer: 'Command-centre viewer',
+    housing_inspector: 'Housing bureau property inspector',
+    org_department: 'Organisation department',
   },
   orgKind: {
     platform: 'Platform operator',
@@ -317,6 +322,7 @@ const en: Catalog = {
   level: { city: 'City', district: 'District', street: 'Street', community: 'Community', grid: 'Grid' },
   tokenKind: { open311: 'Open311 reporting', hotline: '12345 hotline', generic: 'General' },
   auditAction: {
+    property: { arrears_confidential: { read: 'Read confidential arrears list' }, card: { issue: 'Issued card' }, company: { update: 'Updated property company' }, contract: { create: 'Registered service contract' }, evaluation: { run: 'Ran quarterly evaluation' }, fees: { charge: 'Charged property fees', import: 'Imported fee payments', payment: 'Recorded fee payment' }, fund: { close: 'Closed fund vote', open: 'Opened fund vote', propose: 'Proposed fund use', spend: 'Recorded fund spending', vote: 'Voted on fund use' }, governance: { set: 'Set governance model' }, inspection: { create: 'Filed inspection' }, interview: { outcome: 'Recorded interview outcome' }, rating: { create: 'Owner rated company' }, standard: { update: 'Updated scoring standard' }, statement: { publish: 'Published quarterly books' }, warning: { acknowledge: 'Acknowledged warning', raise: 'Raised warning' } },
     auth: {
       login: 'Signed in',
       login_failed: 'Failed sign-in',
@@ -409,6 +415,16 @@ const en: Catalog = {
   },
   chainReason: { record_missing: 'a record is missing', content_changed: 'a record’s content was changed', chain_broken: 'the chain link does not match' },
   entity: {
+    credit_run: 'Evaluation run',
+    credit_standard: 'Scoring standard',
+    fee_charge: 'Fee charge',
+    fee_statement: 'Fee statement',
+    fund_proposal: 'Fund proposal',
+    property_contract: 'Service contract',
+    property_inspection: 'Inspection',
+    property_interview: 'Interview',
+    property_rating: 'Owner rating',
+    property_warning: 'Property warning',
     user: 'User',
     org: 'Organisation',
     role: 'Role',
@@ -732,6 +748,8 @@ const en: Catalog = {
   },
   // the case loop's screens (work queues, case screen, intake, case sheet, reply templates): i18n/work/
   work,
+  // property oversight screens: i18n/property/
+  prop,
 };
 
 export default en;

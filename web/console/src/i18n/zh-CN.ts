@@ -1,4 +1,5 @@
 import work from './work/zh-CN';
+import prop from './property/zh-CN';
 
 /**
  * Simplified Chinese, the console's first language. zh-TW.ts and en.ts must have exactly the same keys
@@ -217,7 +218,7 @@ const zhCN = {
     chainOkText: '已校验 {{sealed}} 条记录，另有 {{pending}} 条刚写入、稍后纳入校验。',
     chainBroken: '发现审计记录异常',
     chainBrokenText: '第 {{pos}} 条（序号 {{seq}}）校验不通过：{{reason}}。请立即报告系统管理员。',
-    group: { auth: '登录', admin: '系统管理', cases: '案件办理', rules: '业务配置', registry: '基础信息', privacy: '个人信息保护', interop: '外部接入', resident: '居民服务' },
+    group: { auth: '登录', admin: '系统管理', cases: '案件办理', rules: '业务配置', registry: '基础信息', privacy: '个人信息保护', interop: '外部接入', resident: '居民服务', property: '物业监管' },
   },
   perm: {
     admin: { orgs: '管理组织机构', users: '管理用户账号', roles: '设置角色权限', integrations: '管理接口令牌' },
@@ -260,6 +261,7 @@ const zhCN = {
     hotline: { push: '推送 12345 工单' },
     interop: { admin: '管理外部系统对接' },
     open311: 'Open311 报事接口',
+    property: { read: '查看物业监管', manage: '维护物业企业和合同', standard: '设置考评标准', inspect: '现场检查', evaluate: '运行季度考评', card: '记黄牌、记录约谈', warning: '处理风险预警', fees: '登记物业费', fund: '维修基金方案', arrears_confidential: '查看党员和公职人员欠费（保密）' },
   },
   permGroup: {
     admin: '系统管理',
@@ -279,6 +281,7 @@ const zhCN = {
     hotline: '热线',
     interop: '外部接入',
     open311: '外部接入',
+    property: '物业监管',
   },
   role: {
     platform_admin: '平台管理员',
@@ -292,6 +295,8 @@ const zhCN = {
     dept_handler: '职能部门承办人',
     property_staff: '物业企业工作人员',
     command_viewer: '指挥中心值班员',
+    housing_inspector: '住建局物业监管员',
+    org_department: '组织部门',
   },
   orgKind: {
     platform: '平台运维',
@@ -319,6 +324,7 @@ const zhCN = {
   level: { city: '市', district: '区', street: '街道', community: '社区', grid: '网格' },
   tokenKind: { open311: 'Open311 报事接口', hotline: '12345 热线', generic: '通用接口' },
   auditAction: {
+    property: { arrears_confidential: { read: '查看党员和公职人员欠费（保密）' }, card: { issue: '记黄牌/红牌' }, company: { update: '修改物业企业信息' }, contract: { create: '登记物业服务合同' }, evaluation: { run: '运行季度考评' }, fees: { charge: '生成物业费账单', import: '导入物业费缴费', payment: '登记物业费缴费' }, fund: { close: '结束维修基金表决', open: '发起维修基金表决', propose: '提出维修基金使用方案', spend: '登记维修基金支出', vote: '维修基金表决投票' }, governance: { set: '设置小区治理模式' }, inspection: { create: '提交物业现场检查' }, interview: { outcome: '记录约谈结果' }, rating: { create: '业主评价物业' }, standard: { update: '修改物业考评标准' }, statement: { publish: '公开季度收支' }, warning: { acknowledge: '签收物业风险预警', raise: '发出物业风险预警' } },
     auth: {
       login: '登录',
       login_failed: '登录失败',
@@ -388,6 +394,16 @@ const zhCN = {
   },
   chainReason: { record_missing: '记录缺失', content_changed: '记录内容被改动', chain_broken: '前后记录衔接不上' },
   entity: {
+    credit_run: '物业考评批次',
+    credit_standard: '物业考评标准',
+    fee_charge: '物业费账单',
+    fee_statement: '物业费收支公开',
+    fund_proposal: '维修基金方案',
+    property_contract: '物业服务合同',
+    property_inspection: '物业现场检查',
+    property_interview: '约谈',
+    property_rating: '业主评价',
+    property_warning: '物业风险预警',
     user: '用户',
     org: '单位',
     role: '角色',
@@ -711,6 +727,8 @@ const zhCN = {
   },
   // the case loop's screens (work queues, case screen, intake, case sheet, reply templates): i18n/work/
   work,
+  // property oversight screens: i18n/property/
+  prop,
 };
 
 /** The shape every catalog has: the same keys, each a string. */

@@ -1,5 +1,6 @@
 import type { Catalog } from './zh-CN';
 import work from './work/zh-TW';
+import prop from './property/zh-TW';
 
 /** Traditional Chinese in Taiwan usage (登入、帳號、使用者、稽核、權杖、匯出、重新整理 …). */
 const zhTW: Catalog = {
@@ -215,7 +216,7 @@ const zhTW: Catalog = {
     chainOkText: '已驗證 {{sealed}} 筆紀錄，另有 {{pending}} 筆剛寫入，稍後納入驗證。',
     chainBroken: '發現稽核紀錄異常',
     chainBrokenText: '第 {{pos}} 筆（序號 {{seq}}）驗證未通過：{{reason}}。請立即通報系統管理員。',
-    group: { auth: '登入', admin: '系統管理', cases: '案件辦理', rules: '業務配置', registry: '基礎資訊', privacy: '個資保護', interop: '外部介接', resident: '居民服務' },
+    group: { auth: '登入', admin: '系統管理', cases: '案件辦理', rules: '業務配置', registry: '基礎資訊', privacy: '個資保護', interop: '外部介接', resident: '居民服務', property: '物業監管' },
   },
   perm: {
     admin: { orgs: '管理組織單位', users: '管理使用者帳號', roles: '設定角色權限', integrations: '管理介接權杖' },
@@ -258,6 +259,7 @@ const zhTW: Catalog = {
     hotline: { push: '推送 12345 案件' },
     interop: { admin: '管理外部系統介接' },
     open311: 'Open311 通報介面',
+    property: { read: '檢視物業監管', manage: '維護物業企業和合約', standard: '設定考評標準', inspect: '現場檢查', evaluate: '執行季度考評', card: '記黃牌、登錄約談', warning: '處理風險預警', fees: '登錄物業費', fund: '維修基金方案', arrears_confidential: '檢視黨員和公職人員欠費（保密）' },
   },
   permGroup: {
     admin: '系統管理',
@@ -277,6 +279,7 @@ const zhTW: Catalog = {
     hotline: '熱線',
     interop: '外部介接',
     open311: '外部介接',
+    property: '物業監管',
   },
   role: {
     platform_admin: '平台管理員',
@@ -290,6 +293,8 @@ const zhTW: Catalog = {
     dept_handler: '職能部門承辦人',
     property_staff: '物業公司人員',
     command_viewer: '指揮中心值班人員',
+    housing_inspector: '住建局物業監管員',
+    org_department: '組織部門',
   },
   orgKind: {
     platform: '平台維運',
@@ -317,6 +322,7 @@ const zhTW: Catalog = {
   level: { city: '市', district: '區', street: '街道', community: '社區', grid: '網格' },
   tokenKind: { open311: 'Open311 通報介面', hotline: '12345 熱線', generic: '通用介面' },
   auditAction: {
+    property: { arrears_confidential: { read: '檢視黨員與公職人員欠費（機密）' }, card: { issue: '記黃牌/紅牌' }, company: { update: '修改物業公司資料' }, contract: { create: '登記物業服務合約' }, evaluation: { run: '執行季度考評' }, fees: { charge: '產生管理費帳單', import: '匯入管理費繳費', payment: '登記管理費繳費' }, fund: { close: '結束維修基金表決', open: '發起維修基金表決', propose: '提出維修基金使用方案', spend: '登記維修基金支出', vote: '維修基金表決投票' }, governance: { set: '設定社區治理模式' }, inspection: { create: '提交物業現場檢查' }, interview: { outcome: '記錄約談結果' }, rating: { create: '住戶評價物業' }, standard: { update: '修改物業考評標準' }, statement: { publish: '公開季度收支' }, warning: { acknowledge: '簽收物業風險預警', raise: '發出物業風險預警' } },
     auth: {
       login: '登入',
       login_failed: '登入失敗',
@@ -386,6 +392,16 @@ const zhTW: Catalog = {
   },
   chainReason: { record_missing: '紀錄遺失', content_changed: '紀錄內容遭更動', chain_broken: '前後紀錄無法銜接' },
   entity: {
+    credit_run: '物業考評批次',
+    credit_standard: '物業考評標準',
+    fee_charge: '管理費帳單',
+    fee_statement: '管理費收支公開',
+    fund_proposal: '維修基金方案',
+    property_contract: '物業服務合約',
+    property_inspection: '物業現場檢查',
+    property_interview: '約談',
+    property_rating: '住戶評價',
+    property_warning: '物業風險預警',
     user: '使用者',
     org: '單位',
     role: '角色',
@@ -709,6 +725,8 @@ const zhTW: Catalog = {
   },
   // the case loop's screens (work queues, case screen, intake, case sheet, reply templates): i18n/work/
   work,
+  // property oversight screens: i18n/property/
+  prop,
 };
 
 export default zhTW;

@@ -2,7 +2,7 @@
  * The audit screen's filter choices: every action and record type the server writes, grouped by the
  * part of the platform they come from (i18n/serverCodes.test.ts checks that none is missing).
  */
-export const AUDIT_GROUPS = ['auth', 'admin', 'cases', 'rules', 'registry', 'privacy', 'interop', 'resident'] as const;
+export const AUDIT_GROUPS = ['auth', 'admin', 'cases', 'rules', 'registry', 'privacy', 'interop', 'resident', 'property'] as const;
 export type AuditGroup = (typeof AUDIT_GROUPS)[number];
 
 const CASE_STEPS = [
@@ -36,6 +36,29 @@ export const AUDIT_ACTIONS: Record<AuditGroup, string[]> = {
     'open311.pending', 'open311.place', 'open311.reject',
   ],
   resident: ['notice.publish', 'notice.withdraw', 'notice.read', 'service_item.create', 'service_item.update', 'resident_home.set', 'resident_sms.opt_in', 'resident_sms.opt_out'],
+  property: [
+    'property.arrears_confidential.read',
+    'property.card.issue',
+    'property.company.update',
+    'property.contract.create',
+    'property.evaluation.run',
+    'property.fees.charge',
+    'property.fees.import',
+    'property.fees.payment',
+    'property.fund.close',
+    'property.fund.open',
+    'property.fund.propose',
+    'property.fund.spend',
+    'property.fund.vote',
+    'property.governance.set',
+    'property.inspection.create',
+    'property.interview.outcome',
+    'property.rating.create',
+    'property.standard.update',
+    'property.statement.publish',
+    'property.warning.acknowledge',
+    'property.warning.raise',
+  ],
 };
 
 export const AUDIT_ENTITIES: Record<AuditGroup, string[]> = {
@@ -47,4 +70,5 @@ export const AUDIT_ENTITIES: Record<AuditGroup, string[]> = {
   privacy: ['export_approval'],
   interop: ['hotline_import', 'hotline_link', 'hotline_category_map', 'hotline_callback', 'open311_request'],
   resident: ['notice', 'service_item'],
+  property: ['credit_run', 'credit_standard', 'fee_charge', 'fee_statement', 'fund_proposal', 'property_contract', 'property_inspection', 'property_interview', 'property_rating', 'property_warning'],
 };

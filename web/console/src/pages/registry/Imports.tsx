@@ -2,9 +2,8 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert, App, Button, Card, Descriptions, Flex, Result, Segmented, Space, Statistic, Steps, Table, Tag, Typography, Upload } from 'antd';
 import { DownloadOutlined, InboxOutlined } from '@ant-design/icons';
-import { ApiError, api } from '../../api/client';
+import { api, postFiles } from '../../api/client';
 import type { ImportReport } from '../../api/operations';
-import { currentLanguage } from '../../i18n';
 import { PageLayout } from '../../components/PageLayout';
 import { ChartCard } from '../../components/Chart';
 import { downloadFile } from '../../components/download';
@@ -16,14 +15,7 @@ type Problem = ImportReport['problems'][number] & { seq?: number };
 /** the report carries the first problems; the rest are paged from /problems */
 const PROBLEM_PAGE = 2000;
 
-async function upload(kind: Kind, file: File): Promise<ImportReport> {
-  const body = new FormData();
-  body.append('file', file);
-  const res = await fetch(`/api/imports?kind=${kind}`, { method: 'POST', body, credentials: 'same-origin', headers: { 'accept-language': currentLanguage() } });
-  const json = (await res.json().catch(() => null)) as (ImportReport & { error?: { code: string; message: string; fields?: Record<string, string> } }) | null;
-  if (!res.ok) throw new ApiError(res.status, json?.error?.code ?? `HTTP_${res.status}`, json?.error?.message ?? res.statusText, json?.error?.fields ?? {});
-  return json!;
-}
+const upload = (kind: Kind, file: File) => postFiles<ImportReport>(`/api/imports?kind=${kind}`, [file]);
 
 /**
  * 数据导入: upload a community's own spreadsheet (xlsx or csv), read the validation report (row,

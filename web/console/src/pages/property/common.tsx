@@ -1,0 +1,56 @@
+import { Button, Form, Input, InputNumber, Space, Tag } from 'antd';
+import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
+import { useTranslation } from 'react-i18next';
+import { api } from '../../api/client';
+import { recentQuarters } from '../../api/property';
+import { useAsync } from '../../components/useAsync';
+
+const GRADE_COLORS: Record<string, string> = { AAA: 'green', AA: 'cyan', A: 'blue', B: 'gold', C: 'red' };
+
+/** A grade as a coloured tag (a grade an administrator added is shown plain). */
+export function GradeTag({ grade }: { grade: string | null | undefined }) {
+  return grade ? <Tag color={GRADE_COLORS[grade] ?? 'default'}>{grade}</Tag> : <>—</>;
+}
+
+/** Yellow and red cards of the last 12 months. */
+export function CardTags({ yellow, red }: { yellow: number; red: number }) {
+  const { t } = useTranslation();
+  return (
+    <>
+      {yellow > 0 && <Tag color="gold">{t('prop.cards.yellowCount', { count: yellow })}</Tag>}
+      {red > 0 && <Tag color="red">{t('prop.cards.redCount', { count: red })}</Tag>}
+      {yellow === 0 && red === 0 && '—'}
+    </>
+  );
+}
+
+/** The current and the seven quarters before it, for quarter pickers. */
+export const quarterOptions = () => recentQuarters(8).map((q) => ({ value: q, label: q }));
+
+/** Compounds run by a property company in the caller's oversight scope (a housing bureau: its region). */
+export function useManagedCompounds() {
+  return useAsync(() => api.get<{ id: string; name: string; companyName: string }[]>('/api/property/compounds', { managed: true }), []);
+}
+
+/** Rows of "name + amount in yuan" (quotes, invoices, spending items). */
+export function MoneyList({ name, label, nameField, nameLabel }: { name: string; label: string; nameField: string; nameLabel: string }) {
+  const { t } = useTranslation();
+  return (
+    <Form.Item label={label} required>
+      <Form.List name={name}>
+        {(fields, { add, remove }) => (
+          <>
+            {fields.map((f) => (
+              <Space key={f.key} align="baseline">
+                <Form.Item name={[f.name, nameField]} rules={[{ required: true, message: t('common.required') }]}><Input placeholder={nameLabel} maxLength={100} /></Form.Item>
+                <Form.Item name={[f.name, 'amount']} rules={[{ required: true, message: t('common.required') }]}><InputNumber min={0.01} precision={2} placeholder={t('prop.fees.yuan')} /></Form.Item>
+                {fields.length > 1 && <MinusCircleOutlined onClick={() => remove(f.name)} />}
+              </Space>
+            ))}
+            <Button type="dashed" icon={<PlusOutlined />} onClick={() => add()}>{t('prop.fund.addRow')}</Button>
+          </>
+        )}
+      </Form.List>
+    </Form.Item>
+  );
+}
