@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
-import { menuLabels, openScreen, screenshot, signIn, startBrowser, type Browser } from './browser.ts';
+import { menuLabels, openScreen, screenshot, signIn, startBrowser, type Browser, pickOption } from './browser.ts';
 
 let b: Browser;
 beforeAll(async () => {
@@ -42,7 +42,7 @@ describe('the platform administrator walks every administration screen (zh-CN)',
     await expect.poll(() => dialog.locator('.ant-select-content').nth(1).innerText()).toContain('历下区');
     await dialog.locator('#name').fill('历下区退役军人事务局');
     await dialog.locator('#deptType').click();
-    await page.locator('.ant-select-item-option').getByText('民政', { exact: true }).click();
+    await pickOption(page, page.locator('.ant-select-item-option').getByText('民政', { exact: true }));
     await dialog.getByRole('button', { name: '保 存' }).or(dialog.getByRole('button', { name: '保存' })).click();
     await expect.poll(() => page.locator('.ant-message').innerText()).toContain('已新建单位');
     await page.locator('#q').fill('退役军人');
@@ -62,7 +62,7 @@ describe('the platform administrator walks every administration screen (zh-CN)',
     await dialog.locator('#displayName').fill('王芳');
     await dialog.locator('#orgId').click();
     await page.keyboard.type('甸柳');
-    await page.locator('.ant-select-item-option').first().click();
+    await pickOption(page, page.locator('.ant-select-item-option').first());
     await dialog.getByLabel('社区工作人员').check();
     await dialog.getByRole('button', { name: /保\s*存/ }).click();
     const secret = page.getByTestId('once-secret');
@@ -128,7 +128,7 @@ describe('the platform administrator walks every administration screen (zh-CN)',
     const dialog = page.getByRole('dialog');
     await dialog.locator('#name').fill('12345 热线对接');
     await dialog.locator('#kind').click();
-    await page.locator('.ant-select-item-option').getByText('12345 热线', { exact: true }).click();
+    await pickOption(page, page.locator('.ant-select-item-option').getByText('12345 热线', { exact: true }));
     await dialog.getByLabel('查看辖区信息').check();
     await dialog.getByRole('button', { name: '生成令牌' }).click();
     const secret = await page.getByTestId('once-secret').inputValue();

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect } from 'vitest';
-import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 import { startTestServer, type TestServer } from '../support/harness.ts';
 import { DEMO_PASSWORD } from '../../server/demo/load.ts';
 import type { Config } from '../../server/config.ts';
@@ -77,6 +77,18 @@ export async function startBrowser(opts: ContextOptions & { config?: Partial<Con
       await server.close();
     },
   };
+}
+
+/**
+ * Chooses an option of an open Ant Design select. A click while the list is still sliding open is
+ * lost (the list stays open), and the closing list covers what lies below it (a dialog's buttons):
+ * so wait for the opening motion to end before the click, and for the list to close after it.
+ */
+export async function pickOption(page: Page, option: Locator) {
+  const list = page.locator('.ant-select-dropdown', { has: option });
+  await expect.poll(() => list.getAttribute('class')).not.toMatch(/-(appear|enter)\b/);
+  await option.click();
+  await list.waitFor({ state: 'hidden' });
 }
 
 /** Signs in through the sign-in page and waits for the console (or the password page). */

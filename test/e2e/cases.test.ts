@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { menuLabels, screenshot, signIn, signOut, startBrowser, type Browser } from './browser.ts';
+import { menuLabels, screenshot, signIn, signOut, startBrowser, type Browser, pickOption } from './browser.ts';
 
 let b: Browser;
 beforeAll(async () => {
@@ -45,7 +45,7 @@ describe('the case loop in the browser: the community registers and dispatches, 
     const building = await b.server.platform.db.selectFrom('building').select(['address']).where('grid_id', '=', gridId).orderBy('id').executeTakeFirstOrThrow();
     await page.locator('#buildingId').click();
     await page.locator('#buildingId').fill(building.address);
-    await page.locator('.ant-select-item-option').first().click();
+    await pickOption(page, page.locator('.ant-select-item-option').first());
     await page.locator('#reporter_name').fill('李桂兰');
     await page.locator('#reporter_phone').fill('13953112345');
     await page.locator('input[type=file]').setInputFiles(photo('before.png'));
@@ -72,7 +72,7 @@ describe('the case loop in the browser: the community registers and dispatches, 
     await dept.page.goto('/cases/templates');
     await dept.page.getByRole('button', { name: '新增常用语' }).click();
     await dept.page.getByTestId('template-category').click();
-    await dept.page.locator('.ant-select-item-option').getByText('市政设施', { exact: true }).click();
+    await pickOption(dept.page, dept.page.locator('.ant-select-item-option').getByText('市政设施', { exact: true }));
     await dept.page.getByTestId('template-text').fill('已更换损坏的灯泡和镇流器，路灯恢复正常照明。');
     await dept.page.getByTestId('template-save').click();
     await expect.poll(() => dept.page.getByTestId('templates-table').innerText()).toContain('已更换损坏的灯泡');
@@ -146,7 +146,7 @@ describe('the case loop in the browser: the community registers and dispatches, 
     await page.getByTestId('bulk-dispatch').click();
     await page.getByText('全部派给同一单位').click();
     await page.getByTestId('bulk-org').click();
-    await page.locator('.ant-select-item-option').getByText('历下区城市管理局', { exact: true }).click();
+    await pickOption(page, page.locator('.ant-select-item-option').getByText('历下区城市管理局', { exact: true }));
     await page.getByTestId('bulk-ok').click();
     await expect.poll(() => page.locator('.ant-message').innerText()).toContain('已派遣 2 件');
     await expect.poll(() => table.innerText()).not.toContain(nos[0]);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { menuLabels, openScreen, screenshot, signIn, signOut, startBrowser, type Browser } from './browser.ts';
+import { menuLabels, openScreen, screenshot, signIn, signOut, startBrowser, type Browser, pickOption } from './browser.ts';
 import { downloadedXlsx } from './operations.ts';
 
 let b: Browser;
@@ -125,9 +125,9 @@ describe('case rules', () => {
     const routing = page.getByRole('dialog');
     await routing.locator('#category').click();
     await page.keyboard.type('路灯');
-    await page.locator('.ant-select-item-option').filter({ hasText: '路灯' }).first().click();
+    await pickOption(page, page.locator('.ant-select-item-option').filter({ hasText: '路灯' }).first());
     await routing.locator('#targetDeptType').click();
-    await page.locator('.ant-select-item-option').filter({ hasText: '住房和城乡建设' }).click();
+    await pickOption(page, page.locator('.ant-select-item-option').filter({ hasText: '住房和城乡建设' }));
     await routing.locator('#note').fill('浏览器测试');
     await routing.getByRole('button', { name: /保\s?存/ }).click();
     await expect.poll(async () => ((await (await page.request.get('/api/routing-rules')).json()) as unknown[]).length).toBe(count + 1);
@@ -139,9 +139,9 @@ describe('case rules', () => {
     await screenshot(page, 'zh-CN', '33-calendar');
     // the calendar's own date cell: choose the month through the list, then the day
     await page.locator('.ant-picker-calendar-year-select').click();
-    await page.locator('.ant-select-item-option').filter({ hasText: '2026' }).click();
+    await pickOption(page, page.locator('.ant-select-item-option').filter({ hasText: '2026' }));
     await page.locator('.ant-picker-calendar-month-select').click();
-    await page.locator('.ant-select-item-option').filter({ hasText: /^12月$/ }).click();
+    await pickOption(page, page.locator('.ant-select-item-option').filter({ hasText: /^12月$/ }));
     await page.locator('td[title="2026-12-24"]').click();
     const day = page.getByRole('dialog');
     await day.locator('#name').fill('测试假日');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { menuLabels, openScreen, screenshot, signIn, signOut, startBrowser, type Browser } from './browser.ts';
+import { menuLabels, openScreen, screenshot, signIn, signOut, startBrowser, type Browser, pickOption } from './browser.ts';
 
 // a real 2×2 PNG: the upload checks the type from the bytes
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
@@ -88,7 +88,7 @@ describe('property oversight screens', () => {
       await page.getByTestId('issue-card').click();
       const card = page.getByRole('dialog', { name: '记黄牌' });
       await card.locator('#behaviourCode').click();
-      await page.locator('.ant-select-item-option').filter({ hasText: '收费与合同约定不符' }).click();
+      await pickOption(page, page.locator('.ant-select-item-option').filter({ hasText: '收费与合同约定不符' }));
       await card.locator('#reason').fill(reason);
       await card.getByRole('button', { name: '记黄牌' }).click();
       await card.waitFor({ state: 'hidden' });
@@ -147,7 +147,7 @@ describe('property oversight screens', () => {
     await page.getByRole('button', { name: '新建使用方案' }).click();
     const create = page.getByRole('dialog', { name: '新建使用方案' });
     await create.locator('#compoundId').click();
-    await page.locator('.ant-select-item-option').first().click();
+    await pickOption(page, page.locator('.ant-select-item-option').first());
     await create.locator('#title').fill('屋面防水维修');
     await create.locator('#description').fill('顶层住户反映雨季渗漏，需整体重做防水层');
     await create.locator('#budget').fill('86000');

@@ -3,7 +3,7 @@ import { writeFileSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { idCheckChar } from '../../server/platform/pii/index.ts';
-import { menuLabels, openScreen, screenshot, signIn, signOut, startBrowser, type Browser } from './browser.ts';
+import { menuLabels, openScreen, screenshot, signIn, signOut, startBrowser, type Browser, pickOption } from './browser.ts';
 import { downloadedXlsx } from './operations.ts';
 
 let b: Browser;
@@ -71,7 +71,7 @@ describe('registry screens', () => {
     await card.getByTestId('add-tag').click();
     const tagDialog = page.getByRole('dialog', { name: '添加标签' });
     await tagDialog.locator('#tag').click();
-    await page.locator('.ant-select-item-option').filter({ hasText: '重点关注' }).click();
+    await pickOption(page, page.locator('.ant-select-item-option').filter({ hasText: '重点关注' }));
     await tagDialog.getByRole('button', { name: /保\s?存/ }).click();
     await expect.poll(() => card.locator('.ant-tag').allInnerTexts()).toContain('重点关注');
     await screenshot(page, 'zh-CN', '43-resident-card', { fullPage: false });
@@ -80,7 +80,7 @@ describe('registry screens', () => {
 
     // the list, searched by tag; the export goes through the server (audited)
     await page.locator('.table-filters #tag').click();
-    await page.locator('.ant-select-item-option').filter({ hasText: '重点关注' }).click();
+    await pickOption(page, page.locator('.ant-select-item-option').filter({ hasText: '重点关注' }));
     await page.locator('.table-filters').getByRole('button', { name: /查\s?询/ }).click();
     await expect.poll(() => page.locator('.ant-table-row').count()).toBeGreaterThan(0);
     await screenshot(page, 'zh-CN', '42-residents');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { menuLabels, openScreen, screenshot, signIn, startBrowser, type Browser } from './browser.ts';
+import { menuLabels, openScreen, screenshot, signIn, startBrowser, type Browser, pickOption } from './browser.ts';
 
 let b: Browser;
 beforeAll(async () => {
@@ -32,7 +32,7 @@ describe('language, theme and tablet width', () => {
     await expect.poll(() => page.getByTestId('login-error').innerText()).toContain('Wrong username or password');
     await screenshot(page, 'en', '01-login');
     await signIn(page, 'admin');
-    await expect.poll(() => menuLabels(page)).toEqual(['Home', 'Register a case', 'Find cases', 'Reply templates', 'Command centre', 'Grid map', 'Compounds and buildings', 'Residents', 'Import', 'Categories', 'Routing rules', 'Time limits', 'Holidays and working hours', 'Organisations', 'Users', 'Role permissions', 'Integration tokens', 'Audit log']);
+    await expect.poll(() => menuLabels(page)).toEqual(['Home', 'Register a case', 'Find cases', 'Reply templates', 'Command centre', 'Grid map', 'Compounds and buildings', 'Residents', 'Import', 'Categories', 'Routing rules', 'Time limits', 'Holidays and working hours', 'Property companies', 'Inspections', 'Quarterly evaluation', 'Risk warnings', 'Property fees', 'Maintenance fund', 'Scoring standard', 'Organisations', 'Users', 'Role permissions', 'Integration tokens', 'Audit log']);
     expect(await page.getByTestId('shell-where').innerText()).toContain('All areas');
     await screenshot(page, 'en', '02-home');
     for (const [label, file] of EN_SCREENS) {
@@ -49,7 +49,7 @@ describe('language, theme and tablet width', () => {
     await dialog.locator('#username').fill('grid');
     await dialog.locator('#displayName').fill('Duplicate');
     await dialog.locator('#orgId').click();
-    await page.locator('.ant-select-item-option').first().click();
+    await pickOption(page, page.locator('.ant-select-item-option').first());
     await dialog.getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.locator('.ant-message').innerText()).toMatch(/username/i);
     await dialog.getByRole('button', { name: 'Cancel' }).click();
@@ -58,7 +58,7 @@ describe('language, theme and tablet width', () => {
   it('Traditional Chinese in Taiwan usage, remembered across a reload', async () => {
     const { page } = b;
     await chooseLanguage(page, '繁體中文');
-    await expect.poll(() => menuLabels(page)).toEqual(['首頁', '登記案件', '案件查詢', '常用語', '指揮中心', '網格地圖', '小區樓棟', '居民資訊', '資料匯入', '事項分類', '派遣規則', '時限規則', '節假日與工作時間', '組織單位', '使用者管理', '角色權限', '介接權杖', '稽核紀錄']);
+    await expect.poll(() => menuLabels(page)).toEqual(['首頁', '登記案件', '案件查詢', '常用語', '指揮中心', '網格地圖', '小區樓棟', '居民資訊', '資料匯入', '事項分類', '派遣規則', '時限規則', '節假日與工作時間', '物業企業', '現場檢查', '季度考評', '風險預警', '物業費收繳', '維修基金', '考評標準', '組織單位', '使用者管理', '角色權限', '介接權杖', '稽核紀錄']);
     await page.reload();
     expect(await menuLabels(page)).toContain('使用者管理');
     await openScreen(page, '使用者管理');

@@ -322,7 +322,7 @@ const zhTW: Catalog = {
   level: { city: '市', district: '區', street: '街道', community: '社區', grid: '網格' },
   tokenKind: { open311: 'Open311 通報介面', hotline: '12345 熱線', generic: '通用介面' },
   auditAction: {
-    property: { arrears_confidential: { read: '檢視黨員與公職人員欠費（機密）' }, card: { issue: '記黃牌/紅牌' }, company: { update: '修改物業公司資料' }, contract: { create: '登記物業服務合約' }, evaluation: { run: '執行季度考評' }, fees: { charge: '產生管理費帳單', import: '匯入管理費繳費', payment: '登記管理費繳費' }, fund: { close: '結束維修基金表決', open: '發起維修基金表決', propose: '提出維修基金使用方案', spend: '登記維修基金支出', vote: '維修基金表決投票' }, governance: { set: '設定社區治理模式' }, inspection: { create: '提交物業現場檢查' }, interview: { outcome: '記錄約談結果' }, rating: { create: '住戶評價物業' }, standard: { update: '修改物業考評標準' }, statement: { publish: '公開季度收支' }, warning: { acknowledge: '簽收物業風險預警', raise: '發出物業風險預警' } },
+    property: { arrears_confidential: { read: '檢視黨員與公職人員欠費（機密）' }, card: { issue: '記黃牌/紅牌' }, company: { update: '修改物業公司資料' }, contract: { create: '登記物業服務合約' }, evaluation: { run: '執行季度考評' }, fees: { charge: '產生物業費帳單', import: '匯入物業費繳費', payment: '登記物業費繳費' }, fund: { close: '結束維修基金表決', open: '發起維修基金表決', propose: '提出維修基金使用方案', spend: '登記維修基金支出', vote: '維修基金表決投票' }, governance: { set: '設定社區治理模式' }, inspection: { create: '提交物業現場檢查' }, interview: { outcome: '記錄約談結果' }, rating: { create: '住戶評價物業' }, standard: { update: '修改物業考評標準' }, statement: { publish: '公開季度收支' }, warning: { acknowledge: '簽收物業風險預警', raise: '發出物業風險預警' } },
     auth: {
       login: '登入',
       login_failed: '登入失敗',
@@ -394,8 +394,8 @@ const zhTW: Catalog = {
   entity: {
     credit_run: '物業考評批次',
     credit_standard: '物業考評標準',
-    fee_charge: '管理費帳單',
-    fee_statement: '管理費收支公開',
+    fee_charge: '物業費帳單',
+    fee_statement: '物業費收支公開',
     fund_proposal: '維修基金方案',
     property_contract: '物業服務合約',
     property_inspection: '物業現場檢查',
