@@ -83,6 +83,31 @@ describe('property oversight screens', () => {
     await profile.getByRole('button', { name: /确\s?定/ }).click();
     await expect.poll(() => page.getByTestId('company-profile').innerText()).toContain('0531-88886666');
     expect(await page.getByTestId('company-compounds').innerText()).toContain(compound);
+    // a new service contract for the compound, with the signed contract attached
+    await page.getByTestId('company-compounds').getByRole('row', { name: new RegExp(compound) }).getByRole('button', { name: '新签合同' }).click();
+    const contract = page.getByRole('dialog', { name: new RegExp('新签合同') });
+    const period = async (from: string, to: string) => {
+      await contract.locator('.ant-picker-range').click();
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(from);
+      await page.keyboard.press('Enter');
+      await page.keyboard.press('Control+A');
+      await page.keyboard.type(to);
+      await page.keyboard.press('Enter');
+    };
+    // overlapping the contract in force: refused, and said at the period
+    await period(new Date().toISOString().slice(0, 10), '2040-12-31');
+    await contract.locator('#residential').fill('2.1');
+    await contract.getByRole('button', { name: /确\s?定/ }).click();
+    await expect.poll(() => contract.locator('.ant-form-item-explain-error').allInnerTexts()).toEqual([expect.stringMatching(/重叠|合同/)]);
+    await period('2041-01-01', '2043-12-31');
+    await contract.locator('input[type=file]').setInputFiles({ name: '物业服务合同.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n') });
+    await contract.locator('.ant-upload-list-item', { hasText: '物业服务合同.pdf' }).waitFor();
+    await expect.poll(() => contract.getByTestId('contract-file').getAttribute('class')).not.toContain('ant-btn-loading');
+    await contract.getByRole('button', { name: /确\s?定/ }).click();
+    await contract.waitFor({ state: 'hidden' });
+    const signed = await b.server.platform.db.selectFrom('property_contract').select(['file_id', 'starts_on']).where('file_id', 'is not', null).execute();
+    expect(signed).toHaveLength(1);
     // two yellow cards within 12 months: the second adds a red card, all three in the file
     for (const reason of ['10月物业费按每平方米2.5元收取，合同为2.1元', '11月再次超标准收费']) {
       await page.getByTestId('issue-card').click();

@@ -44,6 +44,8 @@ const prop: PropertyCatalog = {
     period: 'Period',
     stars: 'Star level',
     rateUnit: 'yuan per m² a month',
+    file: 'Contract file',
+    fileHint: 'PDF or photo, optional',
     type: { residential: 'Homes', commercial: 'Shops', office: 'Offices', parking: 'Parking', other: 'Other' },
   },
   score: {

@@ -45,6 +45,8 @@ const prop = {
     period: '合同期限',
     stars: '服务星级',
     rateUnit: '元/平方米·月',
+    file: '合同文件',
+    fileHint: 'PDF 或照片，可不传',
     type: { residential: '住宅', commercial: '商业', office: '办公', parking: '车位', other: '其他' },
   },
   score: {

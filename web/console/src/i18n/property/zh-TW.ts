@@ -44,6 +44,8 @@ const prop: PropertyCatalog = {
     period: '合約期限',
     stars: '服務星級',
     rateUnit: '元/平方公尺·月',
+    file: '合約檔案',
+    fileHint: 'PDF 或照片，可不上傳',
     type: { residential: '住宅', commercial: '商業', office: '辦公', parking: '車位', other: '其他' },
   },
   score: {

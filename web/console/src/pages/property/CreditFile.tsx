@@ -1,10 +1,11 @@
 import { useState } from 'react';
 import { useParams } from 'react-router';
 import { useTranslation } from 'react-i18next';
-import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Rate, Select, Space, Switch, Table, Tag, Timeline, Typography } from 'antd';
-import { EditOutlined, WarningOutlined } from '@ant-design/icons';
+import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, InputNumber, Modal, Rate, Select, Space, Switch, Table, Tag, Timeline, Typography, Upload } from 'antd';
+import { EditOutlined, UploadOutlined, WarningOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
-import { api, newIdempotencyKey } from '../../api/client';
+import { ApiError, api, newIdempotencyKey } from '../../api/client';
+import { uploadFiles } from '../../api/cases';
 import { PARTS, nameOf, type Behaviour, type CompanyDetail, type CreditFile as File, type CreditRecord, type ScoreRow } from '../../api/property';
 import { usePermission } from '../../app/session';
 import { PageLayout } from '../../components/PageLayout';
@@ -240,15 +241,27 @@ function ProfileModal({ companyId, profile, onClose }: { companyId: string; prof
 }
 
 const RATE_TYPES = ['residential', 'commercial', 'office', 'parking', 'other'] as const;
+const CONTRACT_FIELDS: Record<string, string> = { startsOn: 'period', endsOn: 'period', ...Object.fromEntries(RATE_TYPES.map((r) => [`feeRates.${r}`, r])) };
 
 /** A service contract: period, star level, fee per m² per month by property type (entered in yuan, stored in fen). */
 function ContractModal({ compound, onClose }: { compound: { id: string; name: string }; onClose: (changed: boolean) => void }) {
   const { t } = useTranslation();
+  const { message } = App.useApp();
   const [key] = useState(newIdempotencyKey);
+  // the signed contract, uploaded as soon as it is chosen (POST /api/files); its id goes with the contract
+  const [contractFile, setContractFile] = useState<{ id: string; name: string } | null>(null);
+  const [uploading, setUploading] = useState(false);
   const [form] = Form.useForm<{ period: [dayjs.Dayjs, dayjs.Dayjs]; starLevel: number } & Partial<Record<(typeof RATE_TYPES)[number], number>>>();
   const { submitting, run } = useSubmit(form, async (v) => {
     const feeRates = Object.fromEntries(RATE_TYPES.filter((r) => v[r] != null).map((r) => [r, Math.round(v[r]! * 100)]));
-    await api.post(`/api/property/compounds/${compound.id}/contracts`, { startsOn: v.period[0].format('YYYY-MM-DD'), endsOn: v.period[1].format('YYYY-MM-DD'), starLevel: v.starLevel, feeRates }, { idempotencyKey: key });
+    try {
+      await api.post(`/api/property/compounds/${compound.id}/contracts`, { startsOn: v.period[0].format('YYYY-MM-DD'), endsOn: v.period[1].format('YYYY-MM-DD'), starLevel: v.starLevel, feeRates, fileId: contractFile?.id ?? null }, { idempotencyKey: key });
+    } catch (e) {
+      // the server names its fields (startsOn, feeRates.residential); the form shows them on its own
+      if (!(e instanceof ApiError)) throw e;
+      const fields = Object.fromEntries(Object.entries(e.fields).map(([f, m]) => [CONTRACT_FIELDS[f] ?? f, m]));
+      throw new ApiError(e.status, e.code, e.message, fields, e.retryAfter);
+    }
     onClose(true);
   });
   return (
@@ -263,6 +276,23 @@ function ContractModal({ compound, onClose }: { compound: { id: string; name: st
             </Form.Item>
           ))}
         </Space>
+        <Form.Item label={t('prop.contract.file')} extra={t('prop.contract.fileHint')}>
+          <Upload
+            accept="application/pdf,image/*"
+            maxCount={1}
+            fileList={contractFile ? [{ uid: contractFile.id, name: contractFile.name, status: 'done' }] : []}
+            onRemove={() => setContractFile(null)}
+            beforeUpload={(f) => {
+              setUploading(true);
+              uploadFiles([f])
+                .then(([r]) => setContractFile({ id: r.id, name: f.name }), (e: Error) => message.error(e.message))
+                .finally(() => setUploading(false));
+              return false;
+            }}
+          >
+            <Button icon={<UploadOutlined />} loading={uploading} data-testid="contract-file">{t('prop.contract.file')}</Button>
+          </Upload>
+        </Form.Item>
       </Form>
     </Modal>
   );
