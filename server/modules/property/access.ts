@@ -4,6 +4,7 @@ import { inScope, scopeOf, type Scope } from '../../platform/access/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { notFound } from '../../platform/errors.ts';
 import { placeTarget } from '../registry/places/store.ts';
+import { getSetting } from '../registry/regions/store.ts';
 
 /**
  * Where property oversight reaches. Region-bound staff reach the compounds of their region; a property
@@ -64,11 +65,9 @@ export async function companyOr404(db: Executor, scope: Scope, id: string) {
   return row;
 }
 
+/** A property setting (stored with the registry's setting helpers), or its default when none is stored. */
 export async function setting<T>(db: Executor, key: string, fallback: T): Promise<T> {
-  const row = await db.selectFrom('setting').select('value').where('key', '=', key).executeTakeFirst();
-  if (!row) return fallback;
-  const v = row.value as unknown;
-  return (typeof v === 'string' ? JSON.parse(v) : v) as T;
+  return (await getSetting<T>(db, key)) ?? fallback;
 }
 
 export const userId = (ctx: Ctx) => (ctx.principal.kind === 'user' ? ctx.principal.id : null);

@@ -8,6 +8,7 @@ import { badRequest, conflict, invalid, notFound, type FieldErrors } from '../..
 import { newId } from '../../platform/ids.ts';
 import { getConfig } from '../cases/config.ts';
 import { periodRange } from '../cases/service.ts';
+import { putSetting } from '../registry/regions/store.ts';
 import { notify } from '../notifications/service.ts';
 import { companyOr404, compoundInScope, compoundOr404, housingBureausOf, managedBy, orgId, propertyScope, setting, userId } from './access.ts';
 import { addMonths, gradeOf, partPoints, quarterOf, quartersOfYear, round2, totalOf, type GradeStep } from './rules.ts';
@@ -72,9 +73,8 @@ export async function putStandard(ctx: Ctx, input: StandardInput) {
       }
     }
     await trx.updateTable('credit_item').set({ active: false }).where('code', 'not in', [...seen]).execute();
-    for (const [key, value] of [['property.grades', input.grades], ['property.interview_below', input.interviewBelow]] as const) {
-      await trx.insertInto('setting').values({ key, value: JSON.stringify(value), updated_by: userId(ctx) }).onConflict((oc) => oc.column('key').doUpdateSet({ value: JSON.stringify(value), updated_by: userId(ctx) })).execute();
-    }
+    await putSetting(trx, 'property.grades', input.grades, userId(ctx), now(ctx));
+    await putSetting(trx, 'property.interview_below', input.interviewBelow, userId(ctx), now(ctx));
     const after = await loadStandard(trx);
     await audit(ctx, { action: 'property.standard.update', entityType: 'credit_standard', before, after, details: { items: seen.size } });
     return after;
