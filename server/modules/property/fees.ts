@@ -176,7 +176,10 @@ export async function importPayments(ctx: Ctx, compoundId: string, bytes: Buffer
  * charge is collected as far as the household's payments reach it. Collection rates use this too.
  */
 const allocation = (where: ReturnType<typeof sql>) => sql`
-  WITH paid AS (SELECT household_id, sum(amount_fen)::bigint AS paid FROM fee_payment GROUP BY household_id),
+  WITH paid AS (
+    SELECT household_id, sum(amount_fen)::bigint AS paid FROM fee_payment
+    WHERE household_id IN (SELECT f.household_id FROM fee_charge f WHERE ${where}) GROUP BY household_id
+  ),
   ch AS (
     SELECT f.*, coalesce(p.paid, 0) AS paid_total,
       coalesce(sum(f.amount_fen) OVER (PARTITION BY f.household_id ORDER BY f.period ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS before
@@ -248,7 +251,7 @@ export async function confidentialArrears(ctx: Ctx) {
     JOIN building b ON b.id = h.building_id
     JOIN compound c ON c.id = h.compound_id
     JOIN resident r ON r.household_id = h.id AND r.status = 'active'
-    WHERE ${scopeSql(scope)}
+    WHERE c.id IN ${ctx.db.selectFrom('compound as c').select('c.id').where(compoundInScope(scope))}
       AND (r.political_status IN ('party_member', 'probationary_party_member')
         OR EXISTS (SELECT 1 FROM resident_tag t WHERE t.resident_id = r.id AND t.tag = 'public_servant' AND t.valid_to IS NULL))
     ORDER BY o.arrears DESC, r.id
@@ -257,13 +260,6 @@ export async function confidentialArrears(ctx: Ctx) {
     await audit(ctx, { action: 'property.arrears_confidential.read', entityType: 'fee_charge', details: { rows: rows.rows.length, residents: rows.rows.map((r) => r.resident_id) } });
   });
   return rows.rows.map((r) => ({ residentId: r.resident_id, name: r.name, politicalStatus: r.political_status, publicServant: r.public_servant, householdId: r.household_id, compoundName: r.compound_name, household: r.label, arrearsFen: r.arrears }));
-}
-
-/** The scope condition for raw SQL over `compound c` (same rule as compoundInScope). */
-function scopeSql(scope: Scope) {
-  if (scope.kind === 'all') return sql`true`;
-  if (scope.kind === 'region') return sql`${sql.ref(`c.${scope.level}_id`)} = ${scope.regionId}`;
-  return sql`(c.property_company_org_id = ${scope.orgId} OR c.owners_committee_org_id = ${scope.orgId})`;
 }
 
 // ---- public books (收支公开) ----
