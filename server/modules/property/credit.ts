@@ -260,6 +260,16 @@ export async function scoreCompounds(db: Executor, ctx: Ctx, std: Standard, comp
       WHERE r.compound_id = ANY(${ids}::uuid[]) AND r.quarter = ${quarter}
       GROUP BY r.compound_id, s.key`.execute(db),
   ]);
+  // keyed by compound and item, so scoring stays linear in the number of compounds
+  const inspectedFraction = new Map(inspected.map((x) => [`${x.compound_id}|${x.item_code}`, x.fraction]));
+  const ratedAvg = new Map(rated.rows.map((x) => [`${x.compound_id}|${x.code}`, x.avg]));
+  const most = (rows: { compound_id: string; n: number }[]) => {
+    const m = new Map<string, number>();
+    for (const r of rows) m.set(r.compound_id, Math.max(m.get(r.compound_id) ?? 0, r.n));
+    return m;
+  };
+  const inspectionCount = most(inspected);
+  const ratingCount = most(rated.rows);
   const out: CompoundScore[] = [];
   for (const c of compounds) {
     const items: Record<string, number | null> = {};
@@ -270,9 +280,9 @@ export async function scoreCompounds(db: Executor, ctx: Ctx, std: Standard, comp
         let fraction: number | null;
         if (part.code === 'complaints') fraction = complaintFraction(d.metric!, facts.get(c.id), cfg.satisfactionWeights);
         else if (part.code === 'owner') {
-          const r = rated.rows.find((x) => x.compound_id === c.id && x.code === d.code);
-          fraction = r ? r.avg / 5 : null;
-        } else fraction = inspected.find((x) => x.compound_id === c.id && x.item_code === d.code)?.fraction ?? null;
+          const avg = ratedAvg.get(`${c.id}|${d.code}`);
+          fraction = avg === undefined ? null : avg / 5;
+        } else fraction = inspectedFraction.get(`${c.id}|${d.code}`) ?? null;
         items[d.code] = fraction === null ? null : round2(fraction * d.points);
         return { points: d.points, fraction };
       });
@@ -291,8 +301,8 @@ export async function scoreCompounds(db: Executor, ctx: Ctx, std: Standard, comp
       details: {
         items,
         cases: facts.get(c.id) ?? null,
-        inspections: Math.max(0, ...inspected.filter((x) => x.compound_id === c.id).map((x) => x.n)),
-        ratings: Math.max(0, ...rated.rows.filter((x) => x.compound_id === c.id).map((x) => x.n)),
+        inspections: inspectionCount.get(c.id) ?? 0,
+        ratings: ratingCount.get(c.id) ?? 0,
       },
     });
   }
@@ -327,83 +337,97 @@ export async function runEvaluation(ctx: Ctx, quarter: string) {
     const scores = await scoreCompounds(trx, ctx, std, compounds.map((c) => ({ id: c.id, company: c.property_company_org_id! })), quarter);
     const runId = newId();
     const at = now(ctx);
-    const deductions = companyIds.length
-      ? await trx.selectFrom('credit_record').select(['company_org_id', sql<number>`sum(deduction)::float8`.as('d')]).where('company_org_id', 'in', companyIds).where('quarter', '=', quarter).groupBy('company_org_id').execute()
-      : [];
-    let interviews = 0;
+    const place = new Map(compounds.map((c) => [c.id, c]));
+    const byCompany = new Map<string, CompoundScore[]>();
+    for (const sc of scores) byCompany.set(sc.companyId, [...(byCompany.get(sc.companyId) ?? []), sc]);
+    const scored = [...byCompany.keys()];
+    const [deductions, lastSummaries] = scored.length
+      ? await Promise.all([
+          trx.selectFrom('credit_record').select(['company_org_id', sql<number>`sum(deduction)::float8`.as('d')]).where('company_org_id', 'in', scored).where('quarter', '=', quarter).groupBy('company_org_id').execute(),
+          trx.selectFrom('credit_record').distinctOn('company_org_id').select(['company_org_id', 'summary']).where('company_org_id', 'in', scored).where('kind', '=', 'score').where('quarter', '=', quarter).orderBy('company_org_id').orderBy('at', 'desc').execute(),
+        ])
+      : [[], []];
+    const deductionOf = new Map(deductions.map((d) => [d.company_org_id, d.d]));
+    const lastSummary = new Map(lastSummaries.map((r) => [r.company_org_id, r.summary]));
     const below = std.interviewBelow;
+    const rows: NewScore[] = [];
+    const records: Parameters<typeof recordRow>[1][] = [];
     const results: { companyId: string; total: number; grade: string; interview: boolean }[] = [];
-    for (const company of companyIds) {
-      const mine = scores.filter((s) => s.companyId === company);
-      if (!mine.length) continue;
-      const home = compounds.find((c) => c.property_company_org_id === company)!;
-      for (const s of mine) {
-        const place = compounds.find((c) => c.id === s.compoundId)!;
-        await upsertScore(trx, { company, compound: s.compoundId, quarter, total: s.total, grade: gradeOf(s.total, std.grades), parts: s.parts, details: s.details, deductions: 0, district: place.district_id, street: place.street_id, at, runId });
+    for (const [company, mine] of byCompany) {
+      const home = place.get(mine[0].compoundId)!;
+      for (const sc of mine) {
+        const p = place.get(sc.compoundId)!;
+        rows.push({ company, compound: sc.compoundId, quarter, total: sc.total, grade: gradeOf(sc.total, std.grades), parts: sc.parts, details: sc.details, deductions: 0, district: p.district_id, street: p.street_id, at, runId });
       }
-      const deduction = deductions.find((d) => d.company_org_id === company)?.d ?? 0;
-      const mean = mine.reduce((a, s) => a + s.total, 0) / mine.length;
+      const deduction = deductionOf.get(company) ?? 0;
+      const mean = mine.reduce((a, x) => a + x.total, 0) / mine.length;
       const total = round2(Math.max(0, mean - deduction));
       const grade = gradeOf(total, std.grades);
       const parts = Object.fromEntries(PARTS.map((p) => {
-        const known = mine.map((s) => s.parts[p]).filter((x): x is number => x !== null);
+        const known = mine.map((x) => x.parts[p]).filter((x): x is number => x !== null);
         return [p, known.length ? round2(known.reduce((a, x) => a + x, 0) / known.length) : null];
       }));
-      await upsertScore(trx, { company, compound: null, quarter, total, grade, parts, details: { compounds: mine.length, mean: round2(mean) }, deductions: deduction, district: home.district_id, street: null, at, runId });
-      const last = await trx.selectFrom('credit_record').select('summary').where('company_org_id', '=', company).where('kind', '=', 'score').where('quarter', '=', quarter).orderBy('at', 'desc').executeTakeFirst();
+      rows.push({ company, compound: null, quarter, total, grade, parts, details: { compounds: mine.length, mean: round2(mean) }, deductions: deduction, district: home.district_id, street: null, at, runId });
       const summary = `${quarter} ${total} ${grade}`;
-      if (last?.summary !== summary) await appendRecord(trx, ctx, { company, kind: 'score', quarter, summary, reason: null });
-      let interview = false;
-      if (total < below) {
-        const created = await trx
-          .insertInto('property_interview')
-          .values({ id: newId(), company_org_id: company, quarter, score: total, district_id: home.district_id, due_at: addMonths(at, 1), created_at: at })
-          .onConflict((oc) => oc.columns(['company_org_id', 'quarter']).doNothing())
-          .returning('id')
-          .executeTakeFirst();
-        if (created) {
-          interview = true;
-          interviews++;
-          await appendRecord(trx, ctx, { company, kind: 'interview', quarter, summary: `${quarter} ${total} < ${below}`, reason: null, refIds: [created.id] });
-          const bureaus = await housingBureausOf(trx, home.district_id);
-          await notify(trx, at, bureaus.map((o) => ({ to: { orgId: o }, caseId: null, kind: 'property.interview', key: 'property.notify.interview', params: { quarter, score: total } })));
-        }
-      }
-      results.push({ companyId: company, total, grade, interview });
+      if (lastSummary.get(company) !== summary) records.push({ company, kind: 'score', quarter, summary, reason: null, at });
+      results.push({ companyId: company, total, grade, interview: false });
     }
+    // re-running replaces the quarter's scores of every company scored now
+    if (scored.length) await trx.deleteFrom('credit_score').where('company_org_id', 'in', scored).where('quarter', '=', quarter).execute();
+    for (let i = 0; i < rows.length; i += 500) await trx.insertInto('credit_score').values(rows.slice(i, i + 500).map(scoreRow)).execute();
+    // below the line: one interview per company and quarter (a re-run creates none again)
+    const owed = results.filter((r) => r.total < below);
+    const created = owed.length
+      ? await trx
+          .insertInto('property_interview')
+          .values(owed.map((r) => ({ id: newId(), company_org_id: r.companyId, quarter, score: r.total, district_id: place.get(byCompany.get(r.companyId)![0].compoundId)!.district_id, due_at: addMonths(at, 1), created_at: at })))
+          .onConflict((oc) => oc.columns(['company_org_id', 'quarter']).doNothing())
+          .returning(['id', 'company_org_id', 'district_id'])
+          .execute()
+      : [];
+    const bureaus = new Map<string, string[]>();
+    for (const d of new Set(created.map((v) => v.district_id))) bureaus.set(d, await housingBureausOf(trx, d));
+    const notes: Parameters<typeof notify>[2] = [];
+    for (const v of created) {
+      const r = results.find((x) => x.companyId === v.company_org_id)!;
+      r.interview = true;
+      records.push({ company: r.companyId, kind: 'interview', quarter, summary: `${quarter} ${r.total} < ${below}`, reason: null, refIds: [v.id], at });
+      for (const o of bureaus.get(v.district_id)!) notes.push({ to: { orgId: o }, caseId: null, kind: 'property.interview', key: 'property.notify.interview', params: { quarter, score: r.total } });
+    }
+    if (records.length) await trx.insertInto('credit_record').values(records.map((r) => recordRow(ctx, r))).execute();
+    await notify(trx, at, notes);
+    const interviews = created.length;
     await trx.insertInto('credit_run').values({ id: runId, quarter, run_by: userId(ctx), companies: results.length, compounds: scores.length, interviews, at }).execute();
     await audit(ctx, { action: 'property.evaluation.run', entityType: 'credit_run', entityId: runId, details: { quarter, companies: results.length, compounds: scores.length, interviews } });
     return { runId, quarter, companies: results, compounds: scores.length, interviews };
   });
 }
 
-async function upsertScore(
-  db: Executor,
-  s: { company: string; compound: string | null; quarter: string; total: number; grade: string; parts: Record<string, number | null>; details: Record<string, unknown>; deductions: number; district: string; street: string | null; at: Date; runId: string },
-) {
-  let q = db.deleteFrom('credit_score').where('company_org_id', '=', s.company).where('quarter', '=', s.quarter);
-  q = s.compound ? q.where('compound_id', '=', s.compound) : q.where('compound_id', 'is', null);
-  await q.execute();
-  await db
-    .insertInto('credit_score')
-    .values({ id: newId(), company_org_id: s.company, compound_id: s.compound, quarter: s.quarter, total: s.total, grade: s.grade, parts: JSON.stringify(s.parts), details: JSON.stringify(s.details), deductions: s.deductions, district_id: s.district, street_id: s.street, computed_at: s.at, run_id: s.runId })
-    .execute();
+interface NewScore {
+  company: string; compound: string | null; quarter: string; total: number; grade: string; parts: Record<string, number | null>;
+  details: Record<string, unknown>; deductions: number; district: string; street: string | null; at: Date; runId: string;
 }
 
-export async function appendRecord(
-  db: Executor,
+const scoreRow = (s: NewScore) => ({
+  id: newId(), company_org_id: s.company, compound_id: s.compound, quarter: s.quarter, total: s.total, grade: s.grade, parts: JSON.stringify(s.parts),
+  details: JSON.stringify(s.details), deductions: s.deductions, district_id: s.district, street_id: s.street, computed_at: s.at, run_id: s.runId,
+});
+
+function recordRow(
   ctx: Ctx,
   r: { company: string; kind: 'score' | 'yellow_card' | 'red_card' | 'interview' | 'interview_outcome'; quarter: string; summary: string; reason: string | null; compoundId?: string | null; behaviour?: string | null; deduction?: number; refIds?: string[]; at?: Date },
 ) {
-  const id = newId();
-  await db
-    .insertInto('credit_record')
-    .values({
-      id, company_org_id: r.company, kind: r.kind, at: r.at ?? now(ctx), quarter: r.quarter, compound_id: r.compoundId ?? null, behaviour_code: r.behaviour ?? null,
-      deduction: r.deduction ?? 0, ref_ids: r.refIds ?? [], summary: r.summary, reason: r.reason, actor_user_id: userId(ctx), actor_org_id: orgId(ctx),
-    })
-    .execute();
-  return id;
+  return {
+    id: newId(), company_org_id: r.company, kind: r.kind, at: r.at ?? now(ctx), quarter: r.quarter, compound_id: r.compoundId ?? null, behaviour_code: r.behaviour ?? null,
+    deduction: r.deduction ?? 0, ref_ids: r.refIds ?? [], summary: r.summary, reason: r.reason, actor_user_id: userId(ctx), actor_org_id: orgId(ctx),
+  };
+}
+
+/** One entry of the append-only credit file. */
+export async function appendRecord(db: Executor, ctx: Ctx, r: Parameters<typeof recordRow>[1]) {
+  const row = recordRow(ctx, r);
+  await db.insertInto('credit_record').values(row).execute();
+  return row.id;
 }
 
 // ---- cards (黄牌 / 红牌) ----
