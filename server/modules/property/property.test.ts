@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs';
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestServer, type TestServer } from '../../../test/support/harness.ts';
 import { decideVote, type VoteRules } from './rules.ts';
@@ -153,6 +154,31 @@ describe('credit score', () => {
     expect(file.records.map((r: { kind: string }) => r.kind)).toEqual(expect.arrayContaining(['interview', 'interview_outcome']));
   });
 
+  it('the interview line is strict: a score exactly at the line gets none, a hundredth below it gets one', async () => {
+    const std = (await req('GET', '/api/property/credit-standard', tok.admin)).json();
+    const parts = std.parts.map((p: { code: string; weight: number }) => ({
+      code: p.code,
+      weight: p.weight,
+      items: std.items.filter((i: { part_code: string }) => i.part_code === p.code).map((i: { code: string; name_zh: string; name_en: string; points: number; metric: string | null }) => ({ code: i.code, nameZh: i.name_zh, nameEn: i.name_en, points: i.points, metric: i.metric })),
+    }));
+    const line = async (interviewBelow: number) => expect((await req('PUT', '/api/property/credit-standard', tok.admin, { parts, grades: std.grades, interviewBelow })).statusCode).toBe(200);
+    const run = async () => (await req('POST', '/api/property/evaluations', tok.district, { quarter: '2031-Q1' })).json().companies.find((c: { companyId: string }) => c.companyId === c1.company);
+    const tasks = async () => (await req('GET', '/api/property/interviews', tok.housing)).json().filter((v: { company_org_id: string }) => v.company_org_id === c1.company);
+    const { total } = await run();
+    expect(total).toBeGreaterThanOrEqual(60);
+    expect(await tasks()).toHaveLength(0); // well above the default line: no interview
+    try {
+      await line(total);
+      expect((await run()).interview).toBe(false);
+      expect(await tasks()).toHaveLength(0);
+      await line(total + 0.01);
+      expect((await run()).interview).toBe(true);
+      expect(await tasks()).toHaveLength(1);
+    } finally {
+      await line(60);
+    }
+  });
+
   it('two yellow cards within 12 months make a red one; a yellow already counted does not count again', async () => {
     await setClock('2031-03-01T02:00:00Z');
     const card = (headers: Record<string, string> = {}) => req('POST', `/api/property/companies/${c2.company}/cards`, tok.housing, { behaviourCode: 'complaint_ignored', reason: '投诉拒不处理' }, headers);
@@ -170,6 +196,7 @@ describe('credit score', () => {
     expect(records.filter((r) => r.kind === 'red_card')).toHaveLength(1);
     // the credit file is append-only
     await expect(s.platform.db.deleteFrom('credit_record').where('company_org_id', '=', c2.company).execute()).rejects.toThrow();
+    await expect(s.platform.db.updateTable('credit_record').set({ summary: 'rewritten' }).where('company_org_id', '=', c2.company).execute()).rejects.toThrow();
     expect((await req('POST', `/api/property/companies/${c2.company}/cards`, tok.housing, { behaviourCode: 'made_up', reason: 'x' })).statusCode).toBe(400);
     expect((await req('POST', `/api/property/companies/${c2.company}/cards`, tok.street, { behaviourCode: 'complaint_ignored', reason: 'x' })).statusCode).toBe(403);
   });
@@ -347,6 +374,20 @@ describe('maintenance fund', () => {
     expect(decideVote({ households: 4, area: 400 }, [v('agree', 50), v('agree', 50), v('agree', 100), v('disagree', 200)], rules)).toMatchObject({ participationMet: true, approvalMet: false, agreeArea: 200, votedArea: 400 });
   });
 
+  it('each of the four conditions decides on its own: number and area, participation and approval', () => {
+    // participation by number alone: 5 of 9 owners (one short of two thirds) holding 700 of 900 m²
+    expect(decideVote({ households: 9, area: 900 }, [v('agree', 140), v('agree', 140), v('agree', 140), v('agree', 140), v('agree', 140)], rules).participationMet).toBe(false);
+    // … and exactly two thirds by number with the same area is enough
+    expect(decideVote({ households: 9, area: 900 }, [v('agree', 120), v('agree', 120), v('agree', 120), v('agree', 120), v('agree', 120), v('agree', 100)], rules)).toMatchObject({ participationMet: true, approvalMet: true });
+    // approval by number alone: 3 of 6 agree (exactly half) though they hold 500 of 600 m²
+    const half = [v('agree', 200), v('agree', 200), v('agree', 100), v('disagree', 50), v('disagree', 25), v('disagree', 25)];
+    expect(decideVote({ households: 6, area: 600 }, half, rules)).toMatchObject({ participationMet: true, approvalMet: false, agreeHouseholds: 3, agreeArea: 500 });
+    // … and one more agreeing household makes more than half by number and by area
+    expect(decideVote({ households: 6, area: 600 }, [...half.slice(0, 3), v('agree', 50), ...half.slice(4)], rules)).toMatchObject({ participationMet: true, approvalMet: true });
+    // approval by area alone: 4 of 6 agree but hold 0.01 m² less than half of the area taking part
+    expect(decideVote({ households: 6, area: 600 }, [v('agree', 50), v('agree', 50), v('agree', 100), v('agree', 99.99), v('disagree', 200), v('disagree', 100.01)], rules)).toMatchObject({ participationMet: true, approvalMet: false, agreeHouseholds: 4 });
+  });
+
   it('proposal → voting by owners (one vote per household) → decision → spending, on the public books of that compound only', async () => {
     await setClock('2031-06-01T02:00:00Z');
     const p = await req('POST', '/api/property/fund-proposals', tok.property, { compoundId: c1.id, title: '更换3号楼电梯', description: '电梯使用超过15年，多次困人', budgetFen: 30000000, quotes: [{ vendor: '某电梯公司', amountFen: 28000000 }] }, { 'idempotency-key': 'fund-1' });
@@ -388,6 +429,39 @@ describe('maintenance fund', () => {
     const bill = (await req('GET', '/api/resident/property/bill', owner.token)).json();
     expect(bill.charges.length).toBeGreaterThan(0);
   });
+
+  it('an approved proposal is spent within its budget, with invoices, and shows on the compound\'s books', async () => {
+    await setClock('2031-06-20T02:00:00Z');
+    const db = s.platform.db;
+    const p = await req('POST', '/api/property/fund-proposals', tok.property, { compoundId: c1.id, title: '屋面防水维修', description: '顶层多户漏水', budgetFen: 5000000, quotes: [{ vendor: '某防水公司', amountFen: 4800000 }] });
+    expect(p.statusCode, p.body).toBe(201);
+    const id = p.json().id;
+    const opened = (await req('POST', `/api/property/fund-proposals/${id}/open`, tok.property, { closesAt: '2031-07-01T02:00:00Z' })).json();
+    // every eligible owner household with a resident agrees (the voting route itself is tested above)
+    const voters = await db
+      .selectFrom('household as h')
+      .innerJoin('resident as r', 'r.household_id', 'h.id')
+      .select(['h.id', 'h.area_m2', (eb) => eb.fn.min<string>(sql`r.id::text`).as('resident_id')])
+      .where('h.compound_id', '=', c1.id)
+      .where('h.occupancy', '=', 'owner')
+      .where('h.area_m2', '>', 0)
+      .groupBy(['h.id', 'h.area_m2'])
+      .execute();
+    await db.insertInto('fund_vote').values(voters.map((h) => ({ proposal_id: id, household_id: h.id, resident_id: h.resident_id, choice: 'agree' as const, area_m2: h.area_m2!, voted_at: s.clock.now() }))).execute();
+    expect(voters.length * 3).toBeGreaterThanOrEqual(opened.eligible_households * 2);
+    await setClock('2031-07-02T02:00:00Z');
+    const closed = (await req('POST', `/api/property/fund-proposals/${id}/close`, tok.property, {})).json();
+    expect(closed).toMatchObject({ status: 'approved', tally: { participationMet: true, approvalMet: true, votedHouseholds: voters.length } });
+    const over = await req('POST', `/api/property/fund-proposals/${id}/spend`, tok.property, { invoices: [{ number: 'FP-1', amountFen: 3000000, issuedOn: '2031-07-01' }, { number: 'FP-2', amountFen: 2000001, issuedOn: '2031-07-01' }] });
+    expect(over.statusCode).toBe(400);
+    expect(over.json().error.fields).toHaveProperty('invoices');
+    const spent = await req('POST', `/api/property/fund-proposals/${id}/spend`, tok.property, { invoices: [{ number: 'FP-1', amountFen: 3000000, issuedOn: '2031-07-01' }, { number: 'FP-2', amountFen: 1800000, issuedOn: '2031-07-01' }] });
+    expect(spent.statusCode, spent.body).toBe(200);
+    expect(spent.json()).toMatchObject({ status: 'spent', spent_fen: 4800000 });
+    expect((await req('POST', `/api/property/fund-proposals/${id}/spend`, tok.property, { invoices: [{ number: 'FP-3', amountFen: 1, issuedOn: '2031-07-01' }] })).statusCode).toBe(409);
+    const books = (await req('GET', `/api/property/compounds/${c1.id}/books`, tok.community)).json();
+    expect(books.proposals.find((x: { id: string }) => x.id === id)).toMatchObject({ status: 'spent', spent_fen: 4800000 });
+  });
 });
 
 describe('warnings and the public ranking', () => {
@@ -417,5 +491,23 @@ describe('warnings and the public ranking', () => {
     const names = r.json().companies;
     expect(names[0].rank).toBe(1);
     expect(names.map((c: { companyId: string }) => c.companyId)).toEqual(expect.arrayContaining([c1.company, c2.company]));
+  });
+});
+
+describe('cards over time', () => {
+  it('a second yellow more than 12 months after the first makes no red; one within 12 months does, naming both', async () => {
+    const card = () => req('POST', `/api/property/companies/${c1.company}/cards`, tok.housing, { behaviourCode: 'books_unpublished', reason: '未按季度公开收支' });
+    await setClock('2033-01-10T02:00:00Z');
+    const first = (await card()).json();
+    expect(first.redCardId).toBeNull();
+    await setClock('2034-01-11T02:00:00Z'); // 12 months and a day later
+    const second = (await card()).json();
+    expect(second.redCardId).toBeNull();
+    await setClock('2034-12-10T02:00:00Z'); // 11 months after the second
+    const third = (await card()).json();
+    expect(third.redCardId).not.toBeNull();
+    const red = await s.platform.db.selectFrom('credit_record').select(['kind', 'ref_ids']).where('id', '=', third.redCardId).executeTakeFirstOrThrow();
+    expect(red.kind).toBe('red_card');
+    expect([...red.ref_ids].sort()).toEqual([second.yellowCardId, third.yellowCardId].sort());
   });
 });
