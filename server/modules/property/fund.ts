@@ -6,6 +6,7 @@ import { newId } from '../../platform/ids.ts';
 import type { Executor } from '../../db/index.ts';
 import { compoundInScope, compoundOr404, orgId, propertyScope, setting, userId } from './access.ts';
 import { decideVote, type VoteRules } from './rules.ts';
+import type { VoteTally } from './tables.ts';
 
 export const DEFAULT_VOTE_RULES: VoteRules = { participation: { num: 2, den: 3, strict: false }, approval: { num: 1, den: 2, strict: true } };
 
@@ -59,10 +60,25 @@ export async function electorate(db: Executor, compoundId: string) {
   return { households: Number(r.households), area: Number(r.area) };
 }
 
-export async function tallyOf(db: Executor, p: { id: string; eligible_households: number | null; eligible_area: number | null }) {
-  const votes = await db.selectFrom('fund_vote').select(['choice', 'area_m2']).where('proposal_id', '=', p.id).execute();
-  const rules = await setting<VoteRules>(db, 'property.fund_vote_rules', DEFAULT_VOTE_RULES);
-  return decideVote({ households: p.eligible_households ?? 0, area: p.eligible_area ?? 0 }, votes.map((v) => ({ choice: v.choice, area: v.area_m2 })), rules);
+type Electorate = { id: string; eligible_households: number | null; eligible_area: number | null };
+
+export async function tallyOf(db: Executor, p: Electorate) {
+  return (await talliesOf(db, [p])).get(p.id)!;
+}
+
+/** The running tallies of proposals, from one read of their votes and of the stored rules. */
+export async function talliesOf(db: Executor, proposals: Electorate[]) {
+  const out = new Map<string, VoteTally>();
+  if (!proposals.length) return out;
+  const [votes, rules] = await Promise.all([
+    db.selectFrom('fund_vote').select(['proposal_id', 'choice', 'area_m2']).where('proposal_id', 'in', proposals.map((p) => p.id)).execute(),
+    setting<VoteRules>(db, 'property.fund_vote_rules', DEFAULT_VOTE_RULES),
+  ]);
+  for (const p of proposals) {
+    const mine = votes.filter((v) => v.proposal_id === p.id).map((v) => ({ choice: v.choice, area: v.area_m2 }));
+    out.set(p.id, decideVote({ households: p.eligible_households ?? 0, area: p.eligible_area ?? 0 }, mine, rules));
+  }
+  return out;
 }
 
 export async function getProposal(ctx: Ctx, id: string) {

@@ -7,7 +7,7 @@ import type { Executor } from '../../db/index.ts';
 import { derivedModel } from './companies.ts';
 import { loadStandard } from './credit.ts';
 import { booksOf } from './fees.ts';
-import { tallyOf } from './fund.ts';
+import { talliesOf } from './fund.ts';
 import { quarterOf } from './rules.ts';
 import { toLocal } from '../cases/worktime.ts';
 
@@ -104,10 +104,11 @@ export async function myBill(ctx: Ctx) {
 export async function myBooks(ctx: Ctx) {
   const home = await myHome(ctx);
   const books = await booksOf(ctx.db, home.compound_id);
-  const myVotes = await ctx.db.selectFrom('fund_vote').select(['proposal_id', 'choice']).where('household_id', '=', home.household_id).execute();
-  const proposals = await Promise.all(
-    books.proposals.map(async (p) => ({ ...p, tally: p.status === 'voting' ? await tallyOf(ctx.db, p) : p.tally, myVote: myVotes.find((v) => v.proposal_id === p.id)?.choice ?? null })),
-  );
+  const [myVotes, running] = await Promise.all([
+    ctx.db.selectFrom('fund_vote').select(['proposal_id', 'choice']).where('household_id', '=', home.household_id).execute(),
+    talliesOf(ctx.db, books.proposals.filter((p) => p.status === 'voting')),
+  ]);
+  const proposals = books.proposals.map((p) => ({ ...p, tally: running.get(p.id) ?? p.tally, myVote: myVotes.find((v) => v.proposal_id === p.id)?.choice ?? null }));
   return { compoundId: home.compound_id, compoundName: home.compound_name, statements: books.statements, proposals };
 }
 
