@@ -512,16 +512,17 @@ export async function quarterScores(ctx: Ctx, quarter: string) {
   return scoreRows(ctx.db, scope, [quarter]);
 }
 
-async function scoreRows(db: Executor, scope: Scope, quarters: string[], companyId?: string) {
+/** Score rows of the quarters (all quarters when none are named) for companies in scope. */
+async function scoreRows(db: Executor, scope: Scope, quarters: string[] | null, companyId?: string) {
   let q = db
     .selectFrom('credit_score as s')
     .innerJoin('org as o', 'o.id', 's.company_org_id')
     .leftJoin('compound as k', 'k.id', 's.compound_id')
     .select(['s.company_org_id', 'o.name as company_name', 's.compound_id', 'k.name as compound_name', 's.quarter', 's.total', 's.grade', 's.parts', 's.details', 's.deductions', 's.computed_at'])
-    .where('s.quarter', 'in', quarters)
     .where((eb) => eb.exists(eb.selectFrom('compound as c').select(sql`1`.as('x')).whereRef('c.property_company_org_id', '=', 's.company_org_id').where(compoundInScope(scope))))
     .orderBy('s.quarter')
     .orderBy('s.total', 'desc');
+  if (quarters) q = q.where('s.quarter', 'in', quarters);
   if (companyId) q = q.where('s.company_org_id', '=', companyId);
   return q.execute();
 }
@@ -557,7 +558,7 @@ export async function companyFile(ctx: Ctx, companyId: string) {
   const company = await companyOr404(ctx.db, scope, companyId);
   const [records, scores, profile] = await Promise.all([
     ctx.db.selectFrom('credit_record').selectAll().where('company_org_id', '=', companyId).orderBy('at', 'desc').orderBy('id', 'desc').limit(500).execute(),
-    scoreRows(ctx.db, scope, await ctx.db.selectFrom('credit_score').select('quarter').distinct().where('company_org_id', '=', companyId).execute().then((r) => r.map((x) => x.quarter).concat('-')), companyId),
+    scoreRows(ctx.db, scope, null, companyId),
     ctx.db.selectFrom('property_company').selectAll().where('org_id', '=', companyId).executeTakeFirst(),
   ]);
   return { company, profile: profile ?? null, records, scores };

@@ -121,6 +121,8 @@ describe('credit score', () => {
     expect(company.total).toBe(74);
     const file = (await req('GET', `/api/property/companies/${c1.company}/credit-file`, tok.housing)).json();
     expect(file.records.some((r: { kind: string; summary: string }) => r.kind === 'score' && r.summary === '2031-Q1 74 A')).toBe(true);
+    expect(file.scores.filter((r: { quarter: string; compound_id: string | null }) => r.quarter === '2031-Q1' && r.compound_id === null)).toMatchObject([{ total: 74, grade: 'A' }]);
+    expect(file.scores.find((r: { compound_id: string | null }) => r.compound_id === c1.id)).toMatchObject({ total: 74 });
   });
 
   it('a household cannot rate twice in a quarter, not even at once', async () => {
