@@ -63,20 +63,25 @@ export async function computeWarnings(ctx: Ctx, scope: Scope) {
     .where('at', '>', addMonths(at, -12))
     .groupBy(['company_org_id', 'kind'])
     .execute();
+  // indexed once, so the loop stays linear in the number of compounds
+  const factsOf = new Map(cases.rows.map((r) => [r.compound_id, r]));
+  const latestRate = new Map(rate1.map((r) => [r.id, r.rate]));
+  const previousRate = new Map(rate0.map((r) => [r.id, r.rate]));
+  const cardsOf = new Map(cards.map((x) => [`${x.company_org_id}|${x.kind}`, x.n]));
   let warnings = 0;
   let created = 0;
   for (const c of compounds) {
-    const f = cases.rows.find((r) => r.compound_id === c.id);
+    const f = factsOf.get(c.id);
     const signals: WarningSignal[] = [];
     if (f && f.recent >= 3 && f.recent >= 1.5 * f.earlier) signals.push({ code: 'complaints_rising', points: w.complaints_rising, facts: { last30: f.recent, previous30: f.earlier } });
     if (f && f.evaluated >= 3 && f.dissatisfied / f.evaluated >= 0.3) signals.push({ code: 'dissatisfaction', points: w.dissatisfaction, facts: { evaluated: f.evaluated, dissatisfied: f.dissatisfied } });
     if (f && f.overdue > 0) signals.push({ code: 'overdue', points: Math.min(w.overdue_max, f.overdue * w.overdue), facts: { overdue: f.overdue } });
     if (f && f.disputes > 0) signals.push({ code: 'owners_dispute', points: w.owners_dispute, facts: { cases: f.disputes } });
-    const r1 = rate1.find((r) => r.id === c.id)?.rate;
-    const r0 = rate0.find((r) => r.id === c.id)?.rate;
+    const r1 = latestRate.get(c.id);
+    const r0 = previousRate.get(c.id);
     if (r1 != null && r0 != null && r0 - r1 >= 0.1) signals.push({ code: 'collection_falling', points: w.collection_falling, facts: { previous: Math.round(r0 * 1000) / 1000, latest: Math.round(r1 * 1000) / 1000 } });
-    const yellow = cards.find((x) => x.company_org_id === c.property_company_org_id && x.kind === 'yellow_card')?.n ?? 0;
-    const red = cards.find((x) => x.company_org_id === c.property_company_org_id && x.kind === 'red_card')?.n ?? 0;
+    const yellow = cardsOf.get(`${c.property_company_org_id}|yellow_card`) ?? 0;
+    const red = cardsOf.get(`${c.property_company_org_id}|red_card`) ?? 0;
     if (red) signals.push({ code: 'red_card', points: w.red_card, facts: { cards: red } });
     else if (yellow) signals.push({ code: 'yellow_card', points: w.yellow_card, facts: { cards: yellow } });
     const risk = signals.reduce((a, s) => a + s.points, 0);
