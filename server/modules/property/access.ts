@@ -2,7 +2,7 @@ import { sql, type ExpressionBuilder } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import { inScope, scopeOf, type Scope } from '../../platform/access/index.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { notFound } from '../../platform/errors.ts';
+import { invalid, notFound } from '../../platform/errors.ts';
 import { placeTarget } from '../registry/places/store.ts';
 import { getSetting } from '../registry/regions/store.ts';
 
@@ -47,9 +47,11 @@ export async function compoundOr404(db: Executor, scope: Scope, id: string, lock
   return row;
 }
 
-/** A compound run by a property company (fees, contracts, scores need one). */
-export function managedBy(c: CompoundRow): string | null {
-  return c.management === 'property_company' ? c.property_company_org_id : null;
+/** The property company running the compound; fees, contracts and inspections need one (400 otherwise). */
+export function managedBy(c: Pick<CompoundRow, 'management' | 'property_company_org_id'>): string {
+  const company = c.management === 'property_company' ? c.property_company_org_id : null;
+  if (!company) throw invalid('compoundId', 'property.not_managed');
+  return company;
 }
 
 /** A property company that manages at least one compound in scope, or 404. */

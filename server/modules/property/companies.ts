@@ -142,7 +142,6 @@ export async function createContract(ctx: Ctx, compoundId: string, input: Contra
   return inTransaction(ctx, async (trx, ctx) => {
     const c = await compoundOr404(trx, scope, compoundId, true);
     const company = managedBy(c);
-    if (!company) throw invalid('compoundId', 'property.not_managed');
     if (input.fileId && !(await trx.selectFrom('file_object').select('id').where('id', '=', input.fileId).executeTakeFirst())) throw invalid('fileId', 'property.unknown_file');
     const overlap = await trx.selectFrom('property_contract').select('id').where('compound_id', '=', compoundId).where('starts_on', '<=', input.endsOn).where('ends_on', '>=', input.startsOn).executeTakeFirst();
     if (overlap) throw invalid('startsOn', 'property.contract_overlap');

@@ -12,20 +12,13 @@ import { chargeFen, QUARTER } from './rules.ts';
 
 const currentMonth = (ctx: Ctx) => toLocal(now(ctx), ctx.platform.config.timeZone).date.slice(0, 7);
 
-/** The company that may keep a compound's books: its property company, acting itself (or overseers with property.manage). */
-function requireBookkeeper(ctx: Ctx, c: CompoundRow): string {
-  const company = managedBy(c);
-  if (!company) throw invalid('compoundId', 'property.not_managed');
-  return company;
-}
-
 /** Charges for one month for every household of the compound with a known area, at the contract's residential rate. */
 export async function createCharges(ctx: Ctx, compoundId: string, period: string) {
   requirePermission(ctx, 'property.fees');
   const scope = propertyScope(ctx);
   return inTransaction(ctx, async (trx, ctx) => {
     const c = await compoundOr404(trx, scope, compoundId, true);
-    const company = requireBookkeeper(ctx, c);
+    const company = managedBy(c);
     const first = `${period}-01`;
     const contract = await trx.selectFrom('property_contract').select(['id', 'fee_rates']).where('compound_id', '=', compoundId).where('starts_on', '<=', first).where('ends_on', '>=', first).orderBy('starts_on', 'desc').executeTakeFirst();
     if (!contract) throw conflict('NO_CONTRACT', 'property.no_contract', { period });
@@ -89,7 +82,7 @@ export async function recordPayment(ctx: Ctx, input: PaymentInput) {
   return inTransaction(ctx, async (trx, ctx) => {
     const h = await householdIn(trx, scope, input.householdId);
     const compound = { id: h.compound_id!, name: h.name, management: h.management, property_company_org_id: h.property_company_org_id, owners_committee_org_id: h.owners_committee_org_id, city_id: h.city_id, district_id: h.district_id, street_id: h.street_id, community_id: h.community_id };
-    const company = requireBookkeeper(ctx, compound);
+    const company = managedBy(compound);
     const n = await insertPayments(trx, ctx, [{ ...input, compound, company, located: compound }], 'manual');
     if (!n) throw conflict('DUPLICATE_RECEIPT', 'property.duplicate_receipt');
     await audit(ctx, { action: 'property.fees.payment', entityType: 'household', entityId: input.householdId, details: { amountFen: input.amountFen, paidOn: input.paidOn } });
@@ -138,7 +131,7 @@ export async function importPayments(ctx: Ctx, compoundId: string, bytes: Buffer
   if (body.length > IMPORT_MAX_ROWS) throw invalid('file', 'property.import_too_many', { max: IMPORT_MAX_ROWS });
   return inTransaction(ctx, async (trx, ctx) => {
     const c = await compoundOr404(trx, scope, compoundId, true);
-    const company = requireBookkeeper(ctx, c);
+    const company = managedBy(c);
     const households = await trx
       .selectFrom('household as h')
       .innerJoin('building as b', 'b.id', 'h.building_id')
@@ -277,7 +270,7 @@ export async function publishStatement(ctx: Ctx, compoundId: string, input: Stat
   if (!QUARTER.test(input.quarter)) throw invalid('quarter', 'property.quarter_invalid');
   return inTransaction(ctx, async (trx, ctx) => {
     const c = await compoundOr404(trx, scope, compoundId, true);
-    const company = requireBookkeeper(ctx, c);
+    const company = managedBy(c);
     const id = newId();
     const r = await trx
       .insertInto('fee_statement')
