@@ -147,6 +147,15 @@ describe('resident page on a phone', () => {
     await screenshot(page, 'resident', '06-case-evaluated');
   });
 
+  it('a refusal the server explains is said in its words, not as a network failure to retry', async () => {
+    const { page } = b;
+    // a report that is not the resident's (here: nobody's) is "not found"
+    await page.goto('/m/cases/00000000-0000-4000-8000-000000000000');
+    await page.getByText('未找到该记录').waitFor();
+    expect(await page.getByText('网络不通，请稍后再试').count()).toBe(0);
+    expect(await page.getByRole('button', { name: '重试' }).count()).toBe(0);
+  });
+
   it('an offline report waits on the phone and is sent exactly once when the network is back, even when an answer is lost', async () => {
     const { page, context } = b;
     const text = '小区东门的垃圾桶满了没人清运，气味很大';

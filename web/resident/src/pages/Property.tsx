@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, Card, Dialog, Empty, Form, List, ProgressBar, Rate, Tabs, Tag, TextArea, Toast } from 'antd-mobile';
-import { api, ApiError } from '../lib/api';
+import { api, errorText } from '../lib/api';
 import { uuid } from '../lib/ids';
 import { usePrefs } from '../lib/prefs';
 import { useLoad } from '../lib/useLoad';
@@ -26,12 +26,7 @@ interface Proposal {
 interface Books { statements: { id: string; quarter: string; income_fen: number; spending: { item: string; amountFen: number }[]; note: string | null }[]; proposals: Proposal[] }
 interface Ranking { quarter: string | null; companies: { rank: number; companyId: string; name: string; total: number; grade: string; yellowCards: number; redCards: number }[] }
 
-/** A failure the server explained (no home in the registry, …) is said as such; else "network" with retry. */
-function Wait({ error, retry }: { error: string | null; retry: () => void }) {
-  return error && !/^(offline|\d+)$/.test(error) ? <Empty description={error} /> : <Loading error={error} retry={retry} />;
-}
 const yuan = (fen: number) => (fen / 100).toFixed(2);
-const errorText = (e: unknown, fallback: string) => (e instanceof ApiError ? Object.values(e.fields)[0] ?? e.message : fallback);
 
 /** 我的物业: my property company and its grade, rating it, my fee bill, fund proposals with voting, the public books. */
 export default function Property() {
@@ -50,7 +45,7 @@ function CompanyTab() {
   const { t, lang } = usePrefs();
   const mine = useLoad(() => api.get<Mine>('/api/resident/property'), []);
   const ranking = useLoad(() => api.get<Ranking>('/api/public/property/rankings'), []);
-  if (!mine.data) return <Wait error={mine.error} retry={mine.reload} />;
+  if (!mine.data) return <Loading error={mine.error} retry={mine.reload} />;
   const m = mine.data;
   return (
     <>
@@ -116,7 +111,7 @@ function RateCard({ mine, lang, onRated }: { mine: Mine; lang: string; onRated: 
 function BillTab() {
   const { t } = usePrefs();
   const bill = useLoad(() => api.get<Bill>('/api/resident/property/bill'), []);
-  if (!bill.data) return <Wait error={bill.error} retry={bill.reload} />;
+  if (!bill.data) return <Loading error={bill.error} retry={bill.reload} />;
   const b = bill.data;
   return (
     <>
@@ -143,7 +138,7 @@ function BillTab() {
 function BooksTab() {
   const { t } = usePrefs();
   const books = useLoad(() => api.get<Books>('/api/resident/property/books'), []);
-  if (!books.data) return <Wait error={books.error} retry={books.reload} />;
+  if (!books.data) return <Loading error={books.error} retry={books.reload} />;
   const { statements, proposals } = books.data;
   return (
     <>
