@@ -26,7 +26,8 @@ interface Proposal {
 interface Books { statements: { id: string; quarter: string; income_fen: number; spending: { item: string; amountFen: number }[]; note: string | null }[]; proposals: Proposal[] }
 interface Ranking { quarter: string | null; companies: { rank: number; companyId: string; name: string; total: number; grade: string; yellowCards: number; redCards: number }[] }
 
-const yuan = (fen: number) => (fen / 100).toFixed(2);
+/** fen as yuan with thousands grouped: a budget of 380,000.00 is read at a glance */
+const yuan = (fen: number) => (fen / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** 我的物业: my property company and its grade, rating it, my fee bill, fund proposals with voting, the public books. */
 export default function Property() {
@@ -42,7 +43,7 @@ export default function Property() {
 }
 
 function CompanyTab() {
-  const { t, lang } = usePrefs();
+  const { t } = usePrefs();
   const mine = useLoad(() => api.get<Mine>('/api/resident/property'), []);
   const ranking = useLoad(() => api.get<Ranking>('/api/public/property/rankings'), []);
   if (!mine.data) return <Loading error={mine.error} retry={mine.reload} />;
@@ -57,7 +58,7 @@ function CompanyTab() {
           {m.contract && <List.Item extra={`${'★'.repeat(m.contract.starLevel)} · ${yuan(m.contract.feeRates.residential ?? 0)} ${t('property.perM2')}`} description={`${m.contract.startsOn} — ${m.contract.endsOn}`}>{t('property.contract')}</List.Item>}
         </List>
       </Card>
-      {m.company && <RateCard mine={m} lang={lang} onRated={mine.reload} />}
+      {m.company && <RateCard mine={m} onRated={mine.reload} />}
       <Card title={t('property.ranking', { quarter: ranking.data?.quarter ?? '' })} className="property-card" data-testid="ranking">
         {ranking.data && !ranking.data.companies.length && <Empty description={t('property.noRanking')} />}
         <List>
@@ -73,8 +74,8 @@ function CompanyTab() {
   );
 }
 
-function RateCard({ mine, lang, onRated }: { mine: Mine; lang: string; onRated: () => void }) {
-  const { t } = usePrefs();
+function RateCard({ mine, onRated }: { mine: Mine; onRated: () => void }) {
+  const { t, lang } = usePrefs();
   const [busy, setBusy] = useState(false);
   const [key] = useState(uuid);
   if (!mine.isOwner) return <Card className="property-card"><p className="muted">{t('property.ownersOnly')}</p></Card>;
@@ -175,7 +176,7 @@ function ProposalCard({ p, onVoted }: { p: Proposal; onVoted: () => void }) {
     <Card title={p.title} extra={<Tag color={p.status === 'approved' || p.status === 'spent' ? 'success' : p.status === 'rejected' ? 'danger' : 'primary'}>{t(`property.status.${p.status}` as Key)}</Tag>} className="property-card" data-testid="fund-proposal">
       <p>{p.description}</p>
       <p className="muted">{t('property.budget', { amount: yuan(p.budget_fen) })} · {p.quotes.map((q) => `${q.vendor} ${yuan(q.amountFen)}`).join('；')}</p>
-      {p.voting_closes_at && <p className="muted">{t('property.closes', { at: new Date(p.voting_closes_at).toLocaleString(lang) })}</p>}
+      {p.voting_closes_at && <p className="muted">{t('property.closes', { at: new Date(p.voting_closes_at).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' }) })}</p>}
       {p.tally && (
         <div className="tally">
           <div>{t('property.participation', { voted: p.tally.votedHouseholds, total: p.tally.eligibleHouseholds })}</div>
