@@ -122,20 +122,17 @@ async function target(residents: number, cases: number): Promise<Target> {
 }
 
 // ---------- the server as its own process
-type Server = ServerProcess;
 const startServer = (env: Record<string, string>) =>
   startServerProcess({
     ...env, LINLI_SECRET: SECRET, LINLI_DEMO: '0',
     // the benchmark's clients share one address and a few accounts: per-minute limits would measure themselves
     LINLI_RATE_LIMIT_PER_MINUTE: '100000000', LINLI_DB_POOL_MAX: '10', LINLI_DB_QUEUE_MAX: '1000', LINLI_TRUST_PROXY: '1',
   });
-const stopServer = (s: Server) => s.stop();
 
 // ---------- HTTP
-const agentUrl = (port: number) => `http://127.0.0.1:${port}`;
 async function call(port: number, method: string, url: string, token?: string, body?: unknown) {
   const t = performance.now();
-  const res = await fetch(`${agentUrl(port)}${url}`, {
+  const res = await fetch(`http://127.0.0.1:${port}${url}`, {
     method,
     headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
     body: body ? JSON.stringify(body) : undefined,
@@ -161,7 +158,7 @@ async function timed(n: number, fn: (i: number) => Promise<{ status: number; ms:
 
 // ---------- figure 1: intake through the API, then (servers stopped: PGlite has one owner) the same rows through the driver
 interface IntakeRun { created: string[]; latencies: number[]; seconds: number; refused: Record<number, number>; servers: number }
-async function intakeApi(ports: number[], rssSamples: number[][], servers: Server[]): Promise<IntakeRun> {
+async function intakeApi(ports: number[], rssSamples: number[][], servers: ServerProcess[]): Promise<IntakeRun> {
   const texts = caseSamples().filter((s) => s.text.length >= 6);
   const tokens = await Promise.all(ports.map((p) => login(p, 'community')));
   const listed = await call(ports[0], 'GET', '/api/buildings', tokens[0]);
@@ -339,7 +336,7 @@ function classifierFigure() {
 }
 
 // ---------- figure 7: server RSS under sustained mixed load
-async function memoryFigure(t: Target, s: Server) {
+async function memoryFigure(t: Target, s: ServerProcess) {
   const tokens = { dept: await login(s.port, 'dept'), community: await login(s.port, 'community'), district: await login(s.port, 'district'), admin: await login(s.port, 'admin') };
   const period = new Date(Date.now() - 31 * 86_400_000).toISOString().slice(0, 7);
   const start = s.rss();
@@ -393,7 +390,7 @@ try {
         } else intakeRun = await intakeApi([started[0].port], rss, started);
       }
     } finally {
-      for (const s of started) await stopServer(s);
+      for (const s of started) await s.stop();
     }
     if (intakeRun) await intakeRaw(t, intakeRun);
     if (cases === caseSizes[0] && wants(5)) importFigure(t);
@@ -406,7 +403,7 @@ try {
     try {
       await search(t, s.port);
     } finally {
-      await stopServer(s);
+      await s.stop();
     }
   }
   if (wants(6)) classifierFigure();

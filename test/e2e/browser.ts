@@ -100,6 +100,18 @@ export async function signIn(page: Page, username: string, password = DEMO_PASSW
   await page.waitForURL((u) => !u.pathname.startsWith('/login'));
 }
 
+/**
+ * Signs in on the resident page (zh-CN) with the one-time code the server's SMS adapter logged for
+ * `phone`; the caller waits for the screen it expects next.
+ */
+export async function signInResident(page: Page, server: TestServer, phone: string) {
+  await page.getByRole('textbox', { name: '手机号' }).fill(phone);
+  await page.getByRole('button', { name: '获取验证码' }).click();
+  await expect.poll(() => page.getByRole('button', { name: /秒后可重发/ }).count()).toBe(1);
+  await page.getByRole('textbox', { name: '验证码' }).fill(server.sms.lastCode(phone)!);
+  await page.getByRole('button', { name: '登录', exact: true }).click();
+}
+
 /** Signs out from the user menu (zh-CN) and waits for the sign-in page. */
 export async function signOut(page: Page) {
   await page.getByTestId('user-menu').click();
@@ -122,13 +134,22 @@ export async function openScreen(page: Page, label: string) {
 
 /**
  * A full-page screenshot under test-results/screenshots/<folder>/<name>.png, once the page is quiet.
- * `fullPage: false` keeps to the window (a drawer or full-screen layout is fixed to it).
+ * `fullPage: false` keeps to the window (a drawer or full-screen layout is fixed to it). `stretch`
+ * (a phone page, whose top and bottom bars are fixed to the window): the window is made as tall as
+ * the page for the picture, so the bars stand at its ends rather than across the content.
  */
-export async function screenshot(page: Page, folder: string, name: string, { fullPage = true } = {}) {
+export async function screenshot(page: Page, folder: string, name: string, { fullPage = true, stretch = false } = {}) {
   const dir = path.join(SCREENSHOTS, folder);
   mkdirSync(dir, { recursive: true });
   await page.waitForLoadState('networkidle');
-  // no spinners left (tables loading, lazy screens)
+  // no spinners left (tables loading, lazy screens), no passing toast over the picture
   await expect.poll(() => page.locator('.ant-spin-spinning').count()).toBe(0);
-  await page.screenshot({ path: path.join(dir, `${name}.png`), fullPage, animations: 'disabled' });
+  await expect.poll(() => page.locator('.adm-toast-mask').count()).toBe(0);
+  const file = path.join(dir, `${name}.png`);
+  if (!stretch) return void (await page.screenshot({ path: file, fullPage, animations: 'disabled' }));
+  const window = page.viewportSize()!;
+  const height = await page.evaluate(() => document.documentElement.scrollHeight);
+  await page.setViewportSize({ width: window.width, height: Math.max(window.height, height) });
+  await page.screenshot({ path: file, animations: 'disabled' });
+  await page.setViewportSize(window);
 }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { menuLabels, openScreen, screenshot, signIn, signOut, startBrowser, type Browser, pickOption } from './browser.ts';
+import { menuLabels, openScreen, screenshot, signIn, signInResident, signOut, startBrowser, type Browser, pickOption } from './browser.ts';
 
 // a real 2×2 PNG: the upload checks the type from the bytes
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
@@ -267,11 +267,7 @@ describe('property oversight screens', () => {
     const { page } = await b.newContext({ viewport: { width: 390, height: 844 } });
     const phone = '13900139001';
     await page.goto('/m/');
-    await page.getByRole('textbox', { name: '手机号' }).fill(phone);
-    await page.getByRole('button', { name: '获取验证码' }).click();
-    await expect.poll(() => page.getByRole('button', { name: /秒后可重发/ }).count()).toBe(1);
-    await page.getByRole('textbox', { name: '验证码' }).fill(b.server.sms.lastCode(phone)!);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await signInResident(page, b.server, phone);
     await page.getByRole('button', { name: /我的物业/ }).waitFor();
     // the community links the account to the resident record, in person
     const link = await b.server.request({ method: 'POST', url: `/api/residents/${owner.id}/link-account`, token: community, payload: { phone, verification: 'in_person' } });
@@ -284,17 +280,17 @@ describe('property oversight screens', () => {
     const n = await items.count();
     expect(n).toBe(4);
     for (let i = 0; i < n; i++) await items.nth(i).locator('.adm-rate-star').nth(i === 0 ? 2 : 4).click();
-    await screenshot(page, 'resident', '60-property-rate');
+    await screenshot(page, 'resident', '60-property-rate', { stretch: true });
     await form.getByRole('button', { name: '提交评价' }).click();
     await page.getByTestId('rated').waitFor();
     const ratings = await db.selectFrom('property_rating').select(['scores', 'compound_id']).where('compound_id', '=', owner.compound_id).execute();
     expect(ratings.length).toBe(1);
     expect(Object.values(ratings[0].scores as Record<string, number>).sort()).toEqual([3, 5, 5, 5]);
-    await screenshot(page, 'resident', '61-property-rated');
+    await screenshot(page, 'resident', '61-property-rated', { stretch: true });
 
     await page.getByRole('tab', { name: '物业费' }).click();
     await page.getByTestId('my-bill').waitFor();
-    await screenshot(page, 'resident', '62-property-bill');
+    await screenshot(page, 'resident', '62-property-bill', { stretch: true });
 
     await page.getByRole('tab', { name: '公开账目' }).click();
     const proposal = page.getByTestId('fund-proposal').filter({ hasText: '更换3号楼电梯' });
@@ -303,7 +299,7 @@ describe('property oversight screens', () => {
     await expect.poll(() => proposal.innerText()).toContain('您家已投票：同意');
     expect(await proposal.innerText()).toContain('已投票 1 /');
     await page.locator('.adm-dialog-body').waitFor({ state: 'hidden' });
-    await screenshot(page, 'resident', '63-property-vote');
+    await screenshot(page, 'resident', '63-property-vote', { stretch: true });
     expect(b.pageErrors).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { writeFileSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { crc32, deflateSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { screenshot, SCREENSHOTS, startBrowser, type Browser } from './browser.ts';
+import { screenshot, SCREENSHOTS, signInResident, startBrowser, type Browser } from './browser.ts';
 import { DEMO_RESIDENT_PHONE } from '../../server/demo/load.ts';
 
 /** The resident page at a phone's size: sign-in, report with a photo, offline report sent once, follow and rate, elderly mode. */
@@ -46,6 +46,16 @@ beforeAll(async () => {
 });
 afterAll(() => b?.close());
 
+/** Chooses the test's compound, then its building, in the place picker the button opens; waits for the picker to close. */
+async function pickPlace(button: string) {
+  const { page } = b;
+  await page.getByRole('button', { name: button }).click();
+  await page.locator('.adm-search-bar input').fill(compound.name);
+  await page.locator('.adm-list-item', { hasText: compound.name }).first().click();
+  await page.locator('.adm-list-item', { hasText: building.number }).first().click();
+  await expect.poll(() => page.locator('.adm-popup-body:visible').count()).toBe(0);
+}
+
 const casesWith = (description: string) =>
   b.server.platform.db.selectFrom('cases').selectAll().where('description', '=', description).execute() as Promise<Record<string, unknown>[]>;
 
@@ -71,18 +81,14 @@ describe('resident page on a phone', () => {
     console.log(`resident page first load: ${loaded.length} files, ${(report.totalBytes / 1024).toFixed(1)} kB, gzip ${(report.totalGzip / 1024).toFixed(1)} kB (JavaScript ${(report.jsGzip / 1024).toFixed(1)} kB)`);
     // the budget the page is built to: well under the staff console's 285 kB
     expect(report.totalGzip).toBeLessThan(200 * 1024);
-    await screenshot(page, 'resident', '01-sign-in');
+    await screenshot(page, 'resident', '01-sign-in', { stretch: true });
   });
 
   it('signs in with the code sent by SMS', async () => {
     const { page } = b;
-    await page.getByRole('textbox', { name: '手机号' }).fill(DEMO_RESIDENT_PHONE);
-    await page.getByRole('button', { name: '获取验证码' }).click();
-    await expect.poll(() => page.getByRole('button', { name: /秒后可重发/ }).count()).toBe(1);
-    await page.getByRole('textbox', { name: '验证码' }).fill(b.server.sms.lastCode(DEMO_RESIDENT_PHONE)!);
-    await page.getByRole('button', { name: '登录', exact: true }).click();
+    await signInResident(page, b.server, DEMO_RESIDENT_PHONE);
     await page.getByRole('button', { name: /我要反映/ }).first().waitFor();
-    await screenshot(page, 'resident', '02-home');
+    await screenshot(page, 'resident', '02-home', { stretch: true });
   });
 
   it('reports a problem with a photo and a building, and gets the case number at once', async () => {
@@ -91,16 +97,13 @@ describe('resident page on a phone', () => {
     await page.getByRole('textbox', { name: '问题描述' }).fill('楼道里的灯坏了好几天，晚上上下楼很黑，老人容易摔倒');
     await page.locator('input[type=file]').setInputFiles({ name: 'light.png', mimeType: 'image/png', buffer: PNG });
     await expect.poll(() => page.locator('.adm-image-uploader-cell-image').count()).toBe(1);
-    await page.getByRole('button', { name: '选择小区和楼栋' }).click();
-    await page.locator('.adm-search-bar input').fill(compound.name);
-    await page.locator('.adm-list-item', { hasText: compound.name }).first().click();
-    await page.locator('.adm-list-item', { hasText: building.number }).first().click();
+    await pickPlace('选择小区和楼栋');
     await expect.poll(() => page.getByTestId('place').innerText()).toContain(compound.name);
-    await screenshot(page, 'resident', '03-report-filled');
+    await screenshot(page, 'resident', '03-report-filled', { stretch: true });
     await page.getByRole('button', { name: '提交' }).click();
     caseNo = await page.getByTestId('case-no').innerText();
     expect(caseNo).toMatch(/^\d{6}-\d{4}-\d{6}$/);
-    await screenshot(page, 'resident', '04-report-done');
+    await screenshot(page, 'resident', '04-report-done', { stretch: true });
     const [c] = await casesWith('楼道里的灯坏了好几天，晚上上下楼很黑，老人容易摔倒');
     expect(c).toMatchObject({ case_no: caseNo, channel: 'resident_app', building_id: building.id });
     caseId = c.id as string;
@@ -114,7 +117,7 @@ describe('resident page on a phone', () => {
     await page.goto('/m/settings');
     await page.getByRole('switch', { name: '短信通知进展' }).click();
     await expect.poll(() => page.getByRole('switch', { name: '短信通知进展' }).getAttribute('aria-checked')).toBe('true');
-    await screenshot(page, 'resident', '04b-settings-sms');
+    await screenshot(page, 'resident', '04b-settings-sms', { stretch: true });
     const token = await s.login('community');
     for (const body of [
       { action: 'register' }, { action: 'dispatch', orgId: communityOrg }, { action: 'accept' },
@@ -132,11 +135,11 @@ describe('resident page on a phone', () => {
     await expect.poll(() => page.locator('.tile', { hasText: '消息' }).innerText()).toContain('3');
     await page.locator('.tile', { hasText: '消息' }).click();
     await page.locator('.messages .adm-list-item', { hasText: '已办结，请评价' }).waitFor();
-    await screenshot(page, 'resident', '04c-messages');
+    await screenshot(page, 'resident', '04c-messages', { stretch: true });
     await page.locator('.messages .adm-list-item', { hasText: '已办结，请评价' }).click();
     await expect.poll(() => page.locator('.adm-step').count()).toBeGreaterThan(4);
     expect(await page.locator('.case').innerText()).toContain('已更换楼道灯泡');
-    await screenshot(page, 'resident', '05-case-timeline');
+    await screenshot(page, 'resident', '05-case-timeline', { stretch: true });
     await page.locator('.adm-selector-item', { hasText: '解决了' }).click();
     await page.locator('.adm-selector-item', { hasText: /^满意$/ }).click();
     await page.getByRole('textbox', { name: '想说的话（可不填）' }).fill('修得很快，谢谢');
@@ -144,7 +147,16 @@ describe('resident page on a phone', () => {
     await expect.poll(() => page.locator('.case').innerText()).toContain('您的评价');
     const [c] = await casesWith('楼道里的灯坏了好几天，晚上上下楼很黑，老人容易摔倒');
     expect(c.status).toBe('evaluated');
-    await screenshot(page, 'resident', '06-case-evaluated');
+    await screenshot(page, 'resident', '06-case-evaluated', { stretch: true });
+  });
+
+  it('a refusal the server explains is said in its words, not as a network failure to retry', async () => {
+    const { page } = b;
+    // a report that is not the resident's (here: nobody's) is "not found"
+    await page.goto('/m/cases/00000000-0000-4000-8000-000000000000');
+    await page.getByText('未找到该记录').waitFor();
+    expect(await page.getByText('网络不通，请稍后再试').count()).toBe(0);
+    expect(await page.getByRole('button', { name: '重试' }).count()).toBe(0);
   });
 
   it('an offline report waits on the phone and is sent exactly once when the network is back, even when an answer is lost', async () => {
@@ -153,10 +165,7 @@ describe('resident page on a phone', () => {
     await page.goto('/m/report');
     await page.getByRole('button', { name: '选择小区和楼栋' }).waitFor();
     await page.getByRole('textbox', { name: '问题描述' }).fill(text);
-    await page.getByRole('button', { name: '选择小区和楼栋' }).click();
-    await page.locator('.adm-search-bar input').fill(compound.name);
-    await page.locator('.adm-list-item', { hasText: compound.name }).first().click();
-    await page.locator('.adm-list-item', { hasText: building.number }).first().click();
+    await pickPlace('选择小区和楼栋');
     await context.setOffline(true);
     await page.getByRole('button', { name: '提交' }).click();
     await page.getByText('没有网络，已保存在手机上').waitFor();
@@ -196,17 +205,14 @@ describe('resident page on a phone', () => {
     await s.request({ method: 'POST', url: '/api/service-items', token, payload: { category: 'elderly', name: '老年助餐', description: '每天中午为 70 岁以上老人送餐上门', contactPhone: '0531-88888888', hours: '11:00–12:30' } });
     await page.goto('/m/');
     await page.getByRole('button', { name: /居务公开/ }).click();
-    await page.getByRole('button', { name: '选择住址' }).click();
-    await page.locator('.adm-search-bar input').fill(compound.name);
-    await page.locator('.adm-list-item', { hasText: compound.name }).first().click();
-    await page.locator('.adm-list-item', { hasText: building.number }).first().click();
+    await pickPlace('选择住址');
     await page.locator('.adm-list-item', { hasText: '本周六上午停水' }).click();
     await page.getByRole('button', { name: '我已阅读' }).click();
     await expect.poll(async () => (await s.platform.db.selectFrom('notice_read').selectAll().execute()).length).toBe(1);
-    await screenshot(page, 'resident', '09-notice');
+    await screenshot(page, 'resident', '09-notice', { stretch: true });
     await page.goto('/m/services');
     await page.getByText('老年助餐').waitFor();
-    await screenshot(page, 'resident', '10-services');
+    await screenshot(page, 'resident', '10-services', { stretch: true });
   });
 
   it('elderly mode: large text, high contrast, big targets; English and Traditional Chinese', async () => {
@@ -219,26 +225,26 @@ describe('resident page on a phone', () => {
     expect(size).toBeGreaterThanOrEqual(24);
     const height = await page.locator('.tile').first().evaluate((e) => e.getBoundingClientRect().height);
     expect(height).toBeGreaterThanOrEqual(56);
-    await screenshot(page, 'resident', '11-elder-home');
+    await screenshot(page, 'resident', '11-elder-home', { stretch: true });
     await page.goto('/m/report');
     await page.getByRole('textbox', { name: '问题描述' }).waitFor();
-    await screenshot(page, 'resident', '12-elder-report');
+    await screenshot(page, 'resident', '12-elder-report', { stretch: true });
     await page.goto(`/m/cases/${caseId}`);
     await page.locator('.adm-step').first().waitFor();
-    await screenshot(page, 'resident', '13-elder-case');
+    await screenshot(page, 'resident', '13-elder-case', { stretch: true });
     await page.goto('/m/settings');
     await page.locator('.adm-selector-item', { hasText: 'English' }).click();
     await page.getByText('Easy mode').waitFor();
     await page.goto('/m/');
     await page.getByRole('button', { name: /Report a problem/ }).waitFor();
-    await screenshot(page, 'resident', '14-elder-en');
+    await screenshot(page, 'resident', '14-elder-en', { stretch: true });
     await page.goto('/m/settings');
     await page.locator('.adm-selector-item', { hasText: '繁體中文' }).click();
     // the language is remembered once its catalogue has loaded; leave only after that
     await page.getByText('長輩模式').waitFor();
     await page.goto('/m/cases');
     await page.getByText('我的反映').first().waitFor();
-    await screenshot(page, 'resident', '15-zh-TW-cases');
+    await screenshot(page, 'resident', '15-zh-TW-cases', { stretch: true });
     expect(b.pageErrors).toEqual([]);
   });
 });

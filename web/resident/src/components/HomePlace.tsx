@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, List, Tag, Toast } from 'antd-mobile';
-import { api, ApiError, type Home } from '../lib/api';
+import { api, errorText, type Home } from '../lib/api';
 import { usePrefs } from '../lib/prefs';
 import { PlacePicker } from './PlacePicker';
 
@@ -27,7 +27,7 @@ export function HomePlace({ home, onChanged }: { home: Home | null; onChanged: (
             const r = await api.put<{ home: Home | null }>('/api/my/home', { compoundId: p.compoundId, ...(p.buildingId ? { buildingId: p.buildingId } : {}) });
             onChanged(r.home);
           } catch (e) {
-            Toast.show({ content: e instanceof ApiError ? e.message : t('networkError') });
+            Toast.show({ content: errorText(e, t('networkError')) });
           }
         }}
       />

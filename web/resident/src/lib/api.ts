@@ -10,6 +10,9 @@ export class ApiError extends Error {
 }
 export class NetworkError extends Error {}
 
+/** What to tell the resident about a failed action: the server's word for the first wrong field, or its message; else `fallback` (no network). */
+export const errorText = (e: unknown, fallback: string) => (e instanceof ApiError ? Object.values(e.fields)[0] ?? e.message : fallback);
+
 let language = 'zh-CN';
 let onSignedOut: () => void = () => {};
 export function configureApi(o: { language?: string; onSignedOut?: () => void }) {

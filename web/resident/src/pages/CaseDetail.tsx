@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, Card, Form, Image, Selector, Space, Steps, Tag, TextArea, Toast } from 'antd-mobile';
-import { api, ApiError, type MyCaseDetail } from '../lib/api';
+import { api, errorText, type MyCaseDetail } from '../lib/api';
 import { usePrefs } from '../lib/prefs';
 import { useLoad } from '../lib/useLoad';
 import { Loading } from '../components/Loading';
@@ -61,7 +61,7 @@ function Evaluate({ caseId, onDone }: { caseId: string; onDone: () => void }) {
       Toast.show({ content: t('cases.evaluated') });
       onDone();
     } catch (e) {
-      Toast.show({ content: e instanceof ApiError ? e.message : t('networkError') });
+      Toast.show({ content: errorText(e, t('networkError')) });
     } finally {
       setBusy(false);
     }
@@ -92,7 +92,7 @@ function Reopen({ caseId, onDone }: { caseId: string; onDone: () => void }) {
       Toast.show({ content: t('cases.reopened') });
       onDone();
     } catch (e) {
-      Toast.show({ content: e instanceof ApiError ? Object.values(e.fields)[0] ?? e.message : t('networkError') });
+      Toast.show({ content: errorText(e, t('networkError')) });
     }
   };
   return (

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { Button, Card, Dialog, Empty, Form, List, ProgressBar, Rate, Tabs, Tag, TextArea, Toast } from 'antd-mobile';
-import { api, ApiError } from '../lib/api';
+import { api, errorText } from '../lib/api';
 import { uuid } from '../lib/ids';
 import { usePrefs } from '../lib/prefs';
 import { useLoad } from '../lib/useLoad';
@@ -26,12 +26,8 @@ interface Proposal {
 interface Books { statements: { id: string; quarter: string; income_fen: number; spending: { item: string; amountFen: number }[]; note: string | null }[]; proposals: Proposal[] }
 interface Ranking { quarter: string | null; companies: { rank: number; companyId: string; name: string; total: number; grade: string; yellowCards: number; redCards: number }[] }
 
-/** A failure the server explained (no home in the registry, …) is said as such; else "network" with retry. */
-function Wait({ error, retry }: { error: string | null; retry: () => void }) {
-  return error && !/^(offline|\d+)$/.test(error) ? <Empty description={error} /> : <Loading error={error} retry={retry} />;
-}
-const yuan = (fen: number) => (fen / 100).toFixed(2);
-const errorText = (e: unknown, fallback: string) => (e instanceof ApiError ? Object.values(e.fields)[0] ?? e.message : fallback);
+/** fen as yuan with thousands grouped: a budget of 380,000.00 is read at a glance */
+const yuan = (fen: number) => (fen / 100).toLocaleString('en', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
 
 /** 我的物业: my property company and its grade, rating it, my fee bill, fund proposals with voting, the public books. */
 export default function Property() {
@@ -47,10 +43,10 @@ export default function Property() {
 }
 
 function CompanyTab() {
-  const { t, lang } = usePrefs();
+  const { t } = usePrefs();
   const mine = useLoad(() => api.get<Mine>('/api/resident/property'), []);
   const ranking = useLoad(() => api.get<Ranking>('/api/public/property/rankings'), []);
-  if (!mine.data) return <Wait error={mine.error} retry={mine.reload} />;
+  if (!mine.data) return <Loading error={mine.error} retry={mine.reload} />;
   const m = mine.data;
   return (
     <>
@@ -62,7 +58,7 @@ function CompanyTab() {
           {m.contract && <List.Item extra={`${'★'.repeat(m.contract.starLevel)} · ${yuan(m.contract.feeRates.residential ?? 0)} ${t('property.perM2')}`} description={`${m.contract.startsOn} — ${m.contract.endsOn}`}>{t('property.contract')}</List.Item>}
         </List>
       </Card>
-      {m.company && <RateCard mine={m} lang={lang} onRated={mine.reload} />}
+      {m.company && <RateCard mine={m} onRated={mine.reload} />}
       <Card title={t('property.ranking', { quarter: ranking.data?.quarter ?? '' })} className="property-card" data-testid="ranking">
         {ranking.data && !ranking.data.companies.length && <Empty description={t('property.noRanking')} />}
         <List>
@@ -78,8 +74,8 @@ function CompanyTab() {
   );
 }
 
-function RateCard({ mine, lang, onRated }: { mine: Mine; lang: string; onRated: () => void }) {
-  const { t } = usePrefs();
+function RateCard({ mine, onRated }: { mine: Mine; onRated: () => void }) {
+  const { t, lang } = usePrefs();
   const [busy, setBusy] = useState(false);
   const [key] = useState(uuid);
   if (!mine.isOwner) return <Card className="property-card"><p className="muted">{t('property.ownersOnly')}</p></Card>;
@@ -116,7 +112,7 @@ function RateCard({ mine, lang, onRated }: { mine: Mine; lang: string; onRated: 
 function BillTab() {
   const { t } = usePrefs();
   const bill = useLoad(() => api.get<Bill>('/api/resident/property/bill'), []);
-  if (!bill.data) return <Wait error={bill.error} retry={bill.reload} />;
+  if (!bill.data) return <Loading error={bill.error} retry={bill.reload} />;
   const b = bill.data;
   return (
     <>
@@ -143,7 +139,7 @@ function BillTab() {
 function BooksTab() {
   const { t } = usePrefs();
   const books = useLoad(() => api.get<Books>('/api/resident/property/books'), []);
-  if (!books.data) return <Wait error={books.error} retry={books.reload} />;
+  if (!books.data) return <Loading error={books.error} retry={books.reload} />;
   const { statements, proposals } = books.data;
   return (
     <>
@@ -180,7 +176,7 @@ function ProposalCard({ p, onVoted }: { p: Proposal; onVoted: () => void }) {
     <Card title={p.title} extra={<Tag color={p.status === 'approved' || p.status === 'spent' ? 'success' : p.status === 'rejected' ? 'danger' : 'primary'}>{t(`property.status.${p.status}` as Key)}</Tag>} className="property-card" data-testid="fund-proposal">
       <p>{p.description}</p>
       <p className="muted">{t('property.budget', { amount: yuan(p.budget_fen) })} · {p.quotes.map((q) => `${q.vendor} ${yuan(q.amountFen)}`).join('；')}</p>
-      {p.voting_closes_at && <p className="muted">{t('property.closes', { at: new Date(p.voting_closes_at).toLocaleString(lang) })}</p>}
+      {p.voting_closes_at && <p className="muted">{t('property.closes', { at: new Date(p.voting_closes_at).toLocaleString(lang, { dateStyle: 'short', timeStyle: 'short' }) })}</p>}
       {p.tally && (
         <div className="tally">
           <div>{t('property.participation', { voted: p.tally.votedHouseholds, total: p.tally.eligibleHouseholds })}</div>
