@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { App, Button, DatePicker, Descriptions, Drawer, Flex, Form, Input, InputNumber, Modal, Popconfirm, Progress, Select, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { api, newIdempotencyKey } from '../../api/client';
-import { yuan, type Proposal, type Tally } from '../../api/property';
+import { fen, yuan, type Proposal, type Tally } from '../../api/property';
 import { usePermission } from '../../app/session';
 import { CreateButton, PageLayout } from '../../components/PageLayout';
 import { TablePage, listSource, type TableColumn } from '../../components/TablePage';
@@ -12,7 +12,6 @@ import { useAsync } from '../../components/useAsync';
 import { MoneyList, useManagedCompounds } from './common';
 
 const STATUS_COLORS: Record<Proposal['status'], string> = { draft: 'default', voting: 'processing', approved: 'green', rejected: 'red', spent: 'purple' };
-const fen = (yuanAmount: number) => Math.round(yuanAmount * 100);
 
 /** 维修基金: proposals with budget and quotes, the owners' vote and its tally, spending with invoices. */
 export default function Fund() {
