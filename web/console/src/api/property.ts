@@ -57,6 +57,8 @@ export const PAYMENT_SHEET_HEADER = '楼栋 | 单元 | 房号 | 金额(元) | �
 
 /** 1234 fen → "12.34" (yuan, two decimals). */
 export const yuan = (fen: number | null | undefined) => (fen == null ? '' : (fen / 100).toLocaleString(i18next.language, { minimumFractionDigits: 2, maximumFractionDigits: 2 }));
+/** An amount entered in yuan → integer fen, as the API takes it. */
+export const fen = (yuanAmount: number) => Math.round(yuanAmount * 100);
 export const percent = (rate: number | null | undefined) => (rate == null ? '—' : `${(rate * 100).toFixed(1)}%`);
 /** A name the server keeps in both languages, in the UI's. */
 export const nameOf = (x: { name_zh: string; name_en: string }) => (i18next.language === 'en' ? x.name_en : x.name_zh);

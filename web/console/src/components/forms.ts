@@ -6,7 +6,9 @@ import { ApiError } from '../api/client';
 /**
  * Puts the server's field errors (`error.fields`, already translated) on the form's items. A field the
  * form does not show ("roles.0" → "roles", or one with no item at all) falls back to its first part,
- * or to a message at the top. Returns the message that could not be placed on a field, if any.
+ * or to a message at the top. Returns the message that could not be placed on a field, if any: the
+ * unplaced fields' own messages (a list position such as "parts.1.items" has no input of its own),
+ * else the error's message when nothing at all was placed.
  */
 export function applyFieldErrors(form: FormInstance, err: ApiError): string | null {
   const names = new Set(form.getFieldsError().map((f) => f.name.join('.')));
@@ -18,8 +20,8 @@ export function applyFieldErrors(form: FormInstance, err: ApiError): string | nu
     else rest.push(message);
   }
   form.setFields(placed);
-  if (placed.length === 0) return err.message;
-  return rest.length ? rest.join('；') : null;
+  if (rest.length) return rest.join('；');
+  return placed.length ? null : err.message;
 }
 
 /**

@@ -149,11 +149,27 @@ function Queue({ kind }: { kind: QueueKind }) {
     });
   };
 
-  /** Unclassified new reports get the classifier's suggestion (the queue shows it next to the category). */
-  const suggest = async (list: Row[], mine: number) => {
-    const todo = list.filter((r) => r.category === 'other' && (r.status === 'reported' || r.status === 'registered')).slice(0, PAGE);
-    const found = await Promise.all(todo.map((r) => classify(r.title).then((s) => [r.caseId, s.suggestions[0]] as const).catch(() => null)));
-    if (mine !== seq.current) return;
+  /**
+   * Unclassified new reports get the classifier's suggestion (the queue shows it next to the category).
+   * A case is asked about once per visit: its title does not change, and every reload (a live arrival,
+   * a tab, a filter) asking again for each row would use up the classify rate limit the intake form
+   * also needs. A failed ask is tried again on the next load.
+   */
+  const classified = useRef(new Set<string>());
+  const suggest = async (list: Row[]) => {
+    const todo = list.filter((r) => r.category === 'other' && (r.status === 'reported' || r.status === 'registered') && !classified.current.has(r.caseId));
+    for (const r of todo) classified.current.add(r.caseId);
+    const found = await Promise.all(
+      todo.map((r) =>
+        classify(r.title)
+          .then((s) => [r.caseId, s.suggestions[0]] as const)
+          .catch(() => {
+            classified.current.delete(r.caseId);
+            return null;
+          }),
+      ),
+    );
+    // kept even when a newer load has started: a suggestion belongs to its case, not to a load
     setSuggestions((prev) => new Map([...prev, ...found.filter((x): x is readonly [string, Suggestion] => !!x && !!x[1])]));
   };
 
@@ -182,7 +198,7 @@ function Queue({ kind }: { kind: QueueKind }) {
         setError(null);
         if (!more) setSelected([]);
         void loadClocks(list.map((r) => r.caseId), mine).catch(() => undefined);
-        if (kind === 'dispatch') void suggest(list, mine);
+        if (kind === 'dispatch') void suggest(list);
       } catch (e) {
         if (mine === seq.current) setError(e instanceof ApiError ? e.message : String(e));
       } finally {

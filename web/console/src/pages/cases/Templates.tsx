@@ -1,11 +1,12 @@
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { App, Button, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
+import { Alert, App, Button, Form, Input, InputNumber, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { DeleteOutlined, EditOutlined } from '@ant-design/icons';
 import { api, newIdempotencyKey } from '../../api/client';
 import type { ReplyTemplate } from '../../api/cases';
 import { CreateButton, PageLayout } from '../../components/PageLayout';
 import { useSubmit } from '../../components/forms';
+import { useAsync } from '../../components/useAsync';
 import { fmt, useTaxonomy } from '../../components/cases/common';
 
 interface Values {
@@ -19,35 +20,24 @@ export default function Templates() {
   const { t } = useTranslation();
   const { message } = App.useApp();
   const tax = useTaxonomy();
-  const [list, setList] = useState<ReplyTemplate[]>([]);
-  const [loading, setLoading] = useState(true);
   const [category, setCategory] = useState<string | undefined>();
   const [editing, setEditing] = useState<ReplyTemplate | 'new' | null>(null);
-  const load = async () => {
-    setLoading(true);
-    try {
-      setList(await api.get<ReplyTemplate[]>('/api/reply-templates', { category }));
-    } finally {
-      setLoading(false);
-    }
-  };
-  useEffect(() => {
-    void load();
-  }, [category]);
+  const templates = useAsync(() => api.get<ReplyTemplate[]>('/api/reply-templates', { category }), [category]);
   const remove = async (tp: ReplyTemplate) => {
     await api.delete(`/api/reply-templates/${tp.id}`);
     message.success(t('work.templates.deleted'));
-    await load();
+    await templates.reload();
   };
   return (
     <PageLayout description={t('work.templates.hint')} actions={<CreateButton label={t('work.templates.create')} onClick={() => setEditing('new')} />}>
       <Space className="table-filters" wrap>
         <Select allowClear placeholder={t('work.filter.category')} options={tax.topOptions} value={category} onChange={setCategory} style={{ width: 200 }} />
       </Space>
+      {templates.error && <Alert type="error" showIcon title={templates.error.message} className="table-error" />}
       <Table<ReplyTemplate>
         rowKey="id"
-        loading={loading}
-        dataSource={list}
+        loading={templates.loading}
+        dataSource={templates.data ?? []}
         pagination={{ pageSize: 20, hideOnSinglePage: true }}
         data-testid="templates-table"
         columns={[
@@ -69,7 +59,7 @@ export default function Templates() {
           },
         ]}
       />
-      {editing && <TemplateForm template={editing === 'new' ? null : editing} category={category} onClose={(saved) => { setEditing(null); if (saved) void load(); }} />}
+      {editing && <TemplateForm template={editing === 'new' ? null : editing} category={category} onClose={(saved) => { setEditing(null); if (saved) void templates.reload(); }} />}
     </PageLayout>
   );
 }

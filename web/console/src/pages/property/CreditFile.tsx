@@ -6,12 +6,12 @@ import { EditOutlined, UploadOutlined, WarningOutlined } from '@ant-design/icons
 import dayjs from 'dayjs';
 import { ApiError, api, newIdempotencyKey } from '../../api/client';
 import { uploadFiles } from '../../api/cases';
-import { PARTS, nameOf, type Behaviour, type CompanyDetail, type CreditFile as File, type CreditRecord, type ScoreRow } from '../../api/property';
+import { fen, nameOf, type Behaviour, type CompanyDetail, type CreditFile as File, type CreditRecord } from '../../api/property';
 import { usePermission } from '../../app/session';
 import { PageLayout } from '../../components/PageLayout';
 import { useAsync } from '../../components/useAsync';
 import { useSubmit } from '../../components/forms';
-import { GradeTag } from './common';
+import { PartsTable, ScoreTable } from './common';
 
 const KIND_COLORS: Record<CreditRecord['kind'], string> = { score: 'blue', yellow_card: 'gold', red_card: 'red', interview: 'orange', interview_outcome: 'green' };
 
@@ -71,6 +71,7 @@ export default function CreditFile() {
         <Table
           size="small"
           data-testid="company-compounds"
+          scroll={{ x: 'max-content' }}
           rowKey={(c) => c.id}
           dataSource={detail.data?.compounds ?? []}
           pagination={false}
@@ -93,24 +94,17 @@ export default function CreditFile() {
         />
       </Card>
       <Card title={t('prop.file.scores')} className="section-card">
-        <Table<ScoreRow>
-          size="small"
+        <ScoreTable
           data-testid="company-scores"
           rowKey={(s) => s.quarter}
           dataSource={companyScores}
-          pagination={false}
           locale={{ emptyText: t('prop.file.noScores') }}
           expandable={{
             rowExpandable: (s) => compoundScores.some((c) => c.quarter === s.quarter),
             expandedRowRender: (s) => <PartsTable rows={compoundScores.filter((c) => c.quarter === s.quarter)} />,
           }}
-          columns={[
-            { key: 'quarter', title: t('prop.score.quarter'), dataIndex: 'quarter' },
-            { key: 'total', title: t('prop.score.total'), className: 'nowrap', render: (_, s) => <Typography.Text strong>{s.total}</Typography.Text> },
-            { key: 'grade', title: t('prop.score.grade'), render: (_, s) => <GradeTag grade={s.grade} /> },
-            ...PARTS.map((p) => ({ key: p, title: t(`prop.part.${p}`), render: (_: unknown, s: ScoreRow) => s.parts[p] ?? '—' })),
-            { key: 'deductions', title: t('prop.score.deductions'), render: (_, s) => (s.deductions ? `−${s.deductions}` : '—') },
-          ]}
+          lead={[{ key: 'quarter', title: t('prop.score.quarter'), dataIndex: 'quarter' }]}
+          deductions
         />
       </Card>
       <Card title={t('prop.file.records')} extra={<Typography.Text type="secondary">{t('prop.file.appendOnly')}</Typography.Text>} className="section-card">
@@ -148,30 +142,6 @@ export default function CreditFile() {
         />
       )}
     </PageLayout>
-  );
-}
-
-/** Each compound's score of a quarter with its four parts. */
-export function PartsTable({ rows }: { rows: ScoreRow[] }) {
-  const { t } = useTranslation();
-  return (
-    <Table<ScoreRow>
-      size="small"
-      rowKey={(s) => `${s.compound_id}`}
-      dataSource={rows}
-      pagination={false}
-      columns={[
-        { key: 'compound', title: t('prop.score.compound'), dataIndex: 'compound_name' },
-        { key: 'total', title: t('prop.score.total'), className: 'nowrap', dataIndex: 'total' },
-        { key: 'grade', title: t('prop.score.grade'), render: (_, s) => <GradeTag grade={s.grade} /> },
-        ...PARTS.map((p) => ({ key: p, title: t(`prop.part.${p}`), render: (_: unknown, s: ScoreRow) => s.parts[p] ?? '—' })),
-        {
-          key: 'basis',
-          title: t('prop.score.basis'),
-          render: (_, s) => t('prop.score.basisText', { inspections: Number(s.details.inspections ?? 0), ratings: Number(s.details.ratings ?? 0) }),
-        },
-      ]}
-    />
   );
 }
 
@@ -253,7 +223,7 @@ function ContractModal({ compound, onClose }: { compound: { id: string; name: st
   const [uploading, setUploading] = useState(false);
   const [form] = Form.useForm<{ period: [dayjs.Dayjs, dayjs.Dayjs]; starLevel: number } & Partial<Record<(typeof RATE_TYPES)[number], number>>>();
   const { submitting, run } = useSubmit(form, async (v) => {
-    const feeRates = Object.fromEntries(RATE_TYPES.filter((r) => v[r] != null).map((r) => [r, Math.round(v[r]! * 100)]));
+    const feeRates = Object.fromEntries(RATE_TYPES.filter((r) => v[r] != null).map((r) => [r, fen(v[r]!)]));
     try {
       await api.post(`/api/property/compounds/${compound.id}/contracts`, { startsOn: v.period[0].format('YYYY-MM-DD'), endsOn: v.period[1].format('YYYY-MM-DD'), starLevel: v.starLevel, feeRates, fileId: contractFile?.id ?? null }, { idempotencyKey: key });
     } catch (e) {

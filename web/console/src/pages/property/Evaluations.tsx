@@ -5,13 +5,12 @@ import { Alert, App, Button, Card, DatePicker, Form, Input, Modal, Popconfirm, S
 import { PlayCircleOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { api } from '../../api/client';
-import { PARTS, quarterOf, type Interview, type ScoreRow } from '../../api/property';
+import { quarterOf, type Interview, type ScoreRow } from '../../api/property';
 import { usePermission } from '../../app/session';
 import { PageLayout } from '../../components/PageLayout';
 import { useAsync } from '../../components/useAsync';
 import { useSubmit } from '../../components/forms';
-import { GradeTag, quarterOptions } from './common';
-import { PartsTable } from './CreditFile';
+import { GradeTag, PartsTable, ScoreTable, quarterOptions } from './common';
 
 interface RunResult { quarter: string; companies: { companyId: string; total: number; grade: string; interview: boolean }[]; compounds: number; interviews: number }
 interface Annual { companyId: string; companyName: string; quarters: Record<string, number>; annual: number; grade: string }
@@ -74,23 +73,18 @@ export default function Evaluations() {
         />
       )}
       <Card title={t('prop.eval.scores', { quarter })} className="section-card">
-        <Table<ScoreRow>
-          size="small"
+        <ScoreTable
           data-testid="eval-scores"
           loading={scores.loading}
           rowKey={(s) => s.company_org_id}
           dataSource={companyRows}
-          pagination={false}
           locale={{ emptyText: t('prop.eval.none') }}
           expandable={{ expandedRowRender: (s) => <PartsTable rows={rows.filter((c) => c.compound_id !== null && c.company_org_id === s.company_org_id)} /> }}
-          columns={[
+          lead={[
             { key: 'rank', title: t('prop.eval.rank'), render: (_, _s, i) => i + 1, width: 60 },
             { key: 'company', title: t('prop.company.name'), render: (_, s) => <Link to={`/property/companies/${s.company_org_id}`}>{s.company_name}</Link> },
-            { key: 'total', title: t('prop.score.total'), className: 'nowrap', render: (_, s) => <Typography.Text strong type={s.total < 60 ? 'danger' : undefined}>{s.total}</Typography.Text> },
-            { key: 'grade', title: t('prop.score.grade'), render: (_, s) => <GradeTag grade={s.grade} /> },
-            ...PARTS.map((p) => ({ key: p, title: t(`prop.part.${p}`), render: (_: unknown, s: ScoreRow) => s.parts[p] ?? '—' })),
-            { key: 'deductions', title: t('prop.score.deductions'), render: (_, s) => (s.deductions ? `−${s.deductions}` : '—') },
           ]}
+          deductions
         />
       </Card>
       <Card title={t('prop.eval.annual', { year })} className="section-card">

@@ -4,7 +4,7 @@ import { App, Button, Card, DatePicker, Drawer, Flex, Form, Input, InputNumber, 
 import { UploadOutlined } from '@ant-design/icons';
 import dayjs from 'dayjs';
 import { ApiError, api, newIdempotencyKey, postFiles } from '../../api/client';
-import { PAYMENT_SHEET_HEADER, percent, yuan, type Collection, type Ledger } from '../../api/property';
+import { PAYMENT_SHEET_HEADER, fen, percent, yuan, type Collection, type Ledger } from '../../api/property';
 import { useSubmit } from '../../components/forms';
 import { MoneyList, quarterOptions } from './common';
 import { usePermission } from '../../app/session';
@@ -63,7 +63,6 @@ export default function Fees() {
 }
 
 const METHODS = ['cash', 'bank', 'wechat', 'alipay', 'other'] as const;
-const fen = (yuanAmount: number) => Math.round(yuanAmount * 100);
 type Household = Ledger['households'][number];
 
 function LedgerDrawer({ compound, from, to, onClose, onChanged }: { compound: Collection; from: string; to: string; onClose: () => void; onChanged: () => void }) {

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { App, Button, DatePicker, Descriptions, Drawer, Flex, Form, Input, InputNumber, Modal, Popconfirm, Progress, Select, Space, Tag, Typography } from 'antd';
 import dayjs from 'dayjs';
 import { api, newIdempotencyKey } from '../../api/client';
-import { yuan, type Proposal, type Tally } from '../../api/property';
+import { fen, yuan, type Proposal, type Tally } from '../../api/property';
 import { usePermission } from '../../app/session';
 import { CreateButton, PageLayout } from '../../components/PageLayout';
 import { TablePage, listSource, type TableColumn } from '../../components/TablePage';
@@ -12,7 +12,6 @@ import { useAsync } from '../../components/useAsync';
 import { MoneyList, useManagedCompounds } from './common';
 
 const STATUS_COLORS: Record<Proposal['status'], string> = { draft: 'default', voting: 'processing', approved: 'green', rejected: 'red', spent: 'purple' };
-const fen = (yuanAmount: number) => Math.round(yuanAmount * 100);
 
 /** 维修基金: proposals with budget and quotes, the owners' vote and its tally, spending with invoices. */
 export default function Fund() {
@@ -113,7 +112,15 @@ function ProposalDrawer({ id, canAct, onClose, onChanged }: { id: string; canAct
             </Popconfirm>
           )}
           {canAct && p.status === 'approved' && <Button type="primary" onClick={() => setSpending(true)}>{t('prop.fund.spend')}</Button>}
-          {spending && <SpendModal onClose={() => setSpending(false)} onSave={async (invoices) => { await act('spend', { invoices }); setSpending(false); }} />}
+          {spending && (
+            <SpendModal
+              proposalId={id}
+              onClose={(changed) => {
+                setSpending(false);
+                if (changed) void detail.reload().then(onChanged);
+              }}
+            />
+          )}
         </Flex>
       )}
     </Drawer>
@@ -144,12 +151,17 @@ function CreateModal({ onClose }: { onClose: (changed: boolean) => void }) {
   );
 }
 
-function SpendModal({ onClose, onSave }: { onClose: () => void; onSave: (invoices: { number: string; amountFen: number; issuedOn: string }[]) => Promise<void> }) {
+/** The approved proposal's spending: posted from here, so a refusal stays in the dialog with its fields marked. */
+function SpendModal({ proposalId, onClose }: { proposalId: string; onClose: (changed: boolean) => void }) {
   const { t } = useTranslation();
   const [form] = Form.useForm<{ invoices: { number: string; amount: number }[]; issuedOn: dayjs.Dayjs }>();
-  const { submitting, run } = useSubmit(form, async (v) => onSave(v.invoices.map((i) => ({ number: i.number, amountFen: fen(i.amount), issuedOn: v.issuedOn.format('YYYY-MM-DD') }))));
+  const { submitting, run } = useSubmit(form, async (v) => {
+    const invoices = v.invoices.map((i) => ({ number: i.number, amountFen: fen(i.amount), issuedOn: v.issuedOn.format('YYYY-MM-DD') }));
+    await api.post(`/api/property/fund-proposals/${proposalId}/spend`, { invoices });
+    onClose(true);
+  });
   return (
-    <Modal open title={t('prop.fund.spend')} onOk={() => void run()} okButtonProps={{ loading: submitting }} onCancel={onClose} destroyOnHidden>
+    <Modal open title={t('prop.fund.spend')} onOk={() => void run()} okButtonProps={{ loading: submitting }} onCancel={() => onClose(false)} destroyOnHidden>
       <Form form={form} layout="vertical" initialValues={{ invoices: [{}], issuedOn: dayjs() }}>
         <Form.Item name="issuedOn" label={t('prop.fund.issuedOn')} rules={[{ required: true }]}><DatePicker /></Form.Item>
         <MoneyList name="invoices" label={t('prop.fund.invoices')} nameField="number" nameLabel={t('prop.fund.invoiceNumber')} />

@@ -2,7 +2,7 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { Alert, App, Button, Card, Col, Flex, Form, Input, InputNumber, Row, Select, Space, Tag, Typography } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { ApiError, api } from '../../api/client';
+import { api } from '../../api/client';
 import { PARTS, nameOf, type PartCode, type Standard as Std } from '../../api/property';
 import { PageLayout } from '../../components/PageLayout';
 import { useAsync } from '../../components/useAsync';
@@ -41,16 +41,8 @@ export default function Standard() {
       // a new line item gets a code of its part; a removed one is retired by the server
       parts: v.parts.map((p) => ({ code: p.code, weight: p.weight, items: p.items.map((i, n) => ({ code: i.code || `${p.code}.item_${Date.now().toString(36)}${n}`, nameZh: i.nameZh, nameEn: i.nameEn, points: i.points, metric: p.code === 'complaints' ? i.metric : null })) })),
     };
-    try {
-      await api.put('/api/property/credit-standard', body);
-    } catch (e) {
-      // the server names list positions ("parts.1.items") that have no single input here: say them all at the top
-      if (e instanceof ApiError && Object.keys(e.fields).length) {
-        message.error(Object.values(e.fields).join('；'));
-        return;
-      }
-      throw e;
-    }
+    // a list position the server names ("parts.1.items") has no input here: useSubmit says it at the top
+    await api.put('/api/property/credit-standard', body);
     message.success(t('prop.std.saved'));
     await standard.reload();
     setSaved((k) => k + 1);

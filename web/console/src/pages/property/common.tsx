@@ -1,8 +1,9 @@
-import { Button, Form, Input, InputNumber, Space, Tag } from 'antd';
+import { Button, Form, Input, InputNumber, Space, Table, Tag, Typography } from 'antd';
+import type { TableProps } from 'antd';
 import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
 import { useTranslation } from 'react-i18next';
 import { api } from '../../api/client';
-import { recentQuarters } from '../../api/property';
+import { PARTS, recentQuarters, type ScoreRow } from '../../api/property';
 import { useAsync } from '../../components/useAsync';
 
 const GRADE_COLORS: Record<string, string> = { AAA: 'green', AA: 'cyan', A: 'blue', B: 'gold', C: 'red' };
@@ -52,5 +53,44 @@ export function MoneyList({ name, label, nameField, nameLabel }: { name: string;
         )}
       </Form.List>
     </Form.Item>
+  );
+}
+
+type ScoreColumns = NonNullable<TableProps<ScoreRow>['columns']>;
+
+/**
+ * A table of scores (a company's or a compound's, per quarter): the columns before the score, then the
+ * score (below 60 in red), the grade, the four parts and, for a company, the deductions for cards.
+ */
+export function ScoreTable({ lead, tail = [], deductions, ...props }: { lead: ScoreColumns; tail?: ScoreColumns; deductions?: boolean } & Omit<TableProps<ScoreRow>, 'columns' | 'size' | 'pagination'>) {
+  const { t } = useTranslation();
+  const columns: ScoreColumns = [
+    ...lead,
+    { key: 'total', title: t('prop.score.total'), render: (_, s) => <Typography.Text strong type={s.total < 60 ? 'danger' : undefined}>{s.total}</Typography.Text> },
+    { key: 'grade', title: t('prop.score.grade'), render: (_, s) => <GradeTag grade={s.grade} /> },
+    ...PARTS.map((p) => ({ key: p, title: t(`prop.part.${p}`), render: (_: unknown, s: ScoreRow) => s.parts[p] ?? '—' })),
+    ...(deductions ? [{ key: 'deductions', title: t('prop.score.deductions'), render: (_: unknown, s: ScoreRow) => (s.deductions ? `−${s.deductions}` : '—') }] : []),
+    ...tail,
+  ];
+  // as wide as its content, scrolled when the screen is narrower (a tablet): headers and names would wrap a character a line
+  return <Table<ScoreRow> size="small" pagination={false} scroll={{ x: 'max-content' }} columns={columns} {...props} />;
+}
+
+/** Each compound's score of a quarter with its four parts and what it rests on. */
+export function PartsTable({ rows }: { rows: ScoreRow[] }) {
+  const { t } = useTranslation();
+  return (
+    <ScoreTable
+      rowKey={(s) => `${s.compound_id}`}
+      dataSource={rows}
+      lead={[{ key: 'compound', title: t('prop.score.compound'), dataIndex: 'compound_name' }]}
+      tail={[
+        {
+          key: 'basis',
+          title: t('prop.score.basis'),
+          render: (_, s) => t('prop.score.basisText', { inspections: Number(s.details.inspections ?? 0), ratings: Number(s.details.ratings ?? 0) }),
+        },
+      ]}
+    />
   );
 }
