@@ -229,8 +229,8 @@ export async function decideApproval(ctx: Ctx, id: string, approve: boolean) {
 
 /**
  * Spends an approval on the export about to run: it must be the caller's own, approved, unexpired,
- * unused, and for exactly this filter. Used in the export's transaction, so two downloads cannot
- * share one approval.
+ * unused, and for exactly this filter. Called in the transaction that records the export; the row is
+ * locked and moved on from `approved` only once, so two downloads cannot share one approval.
  */
 export async function consumeApproval(ctx: Ctx, id: string | undefined, filter: ExportFilter) {
   if (!id) throw new AppError(403, 'APPROVAL_REQUIRED', 'privacy.approval_required');
