@@ -2,7 +2,7 @@ import { sql, type Transaction } from 'kysely';
 import type { DB } from '../../db/index.ts';
 import { audit } from '../../platform/audit/index.ts';
 import type { Ctx } from '../../platform/context.ts';
-import { notify } from '../notifications/service.ts';
+import { notify, type NewNotification } from '../notifications/service.ts';
 import type { CasesConfig } from './config.ts';
 import { recordEvent, type CaseRow } from './events.ts';
 
@@ -32,6 +32,7 @@ export async function closeMergedFollowers(trx: Transaction<DB>, ctx: Ctx, cfg: 
     .orderBy('at', 'desc')
     .orderBy('id', 'desc')
     .executeTakeFirst();
+  const notices: NewNotification[] = [];
   for (const row of followers) {
     // the unit that handled the problem is the one each reporter's rating is about
     const patch = { status: 'closed', closed_at: now, assigned_org_id: target.assigned_org_id, version: row.version + 1, updated_at: now };
@@ -42,9 +43,11 @@ export async function closeMergedFollowers(trx: Transaction<DB>, ctx: Ctx, cfg: 
       data: { targetCaseId: target.id, targetCaseNo: target.case_no },
     });
     if (row.reporter_account_id) {
-      await notify(trx, now, [{ to: { accountId: row.reporter_account_id }, caseId: row.id, kind: 'case.update', key: 'notify.merged_case_closed', params: { caseNo: row.case_no, title: row.title, target: target.case_no } }]);
+      notices.push({ to: { accountId: row.reporter_account_id }, caseId: row.id, kind: 'case.update', key: 'notify.merged_case_closed', params: { caseNo: row.case_no, title: row.title, target: target.case_no } });
     }
     await audit(ctx, { action: 'case.outcome', entityType: 'case', entityId: row.id, before: row, after: next, details: { from: 'merged', to: 'closed', targetCaseId: target.id } });
   }
+  // the reporters are told in one statement (and one consent lookup for their texts), not one per report
+  await notify(trx, now, notices);
   return followers.length;
 }

@@ -1,6 +1,7 @@
 import { requirePermission, requireResident, scopeOf } from '../../platform/access/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { invalid, notFound } from '../../platform/errors.ts';
+import { decodeCursor, encodeCursor } from '../../platform/http/cursor.ts';
 import { t } from '../../platform/i18n/index.ts';
 import { maskName, maskPhone } from '../../platform/pii/index.ts';
 import { suggestionOfCase } from '../dispatch/suggestions.ts';
@@ -14,20 +15,6 @@ export { createCase } from './intake.ts';
 export { performAction } from './workflow.ts';
 
 const iso = (d: Date | string | null | undefined) => (d ? new Date(d).toISOString() : null);
-
-export function encodeCursor(at: Date, id: string) {
-  return Buffer.from(JSON.stringify([new Date(at).toISOString(), id])).toString('base64url');
-}
-function decodeCursor(c: string): { at: Date; id: string } {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(c, 'base64url').toString('utf8')) as [string, string];
-    const d = new Date(at);
-    if (Number.isNaN(d.getTime()) || typeof id !== 'string') throw new Error('bad');
-    return { at: d, id };
-  } catch {
-    throw invalid('cursor', 'validation.invalid');
-  }
-}
 
 /** The query string of GET /api/cases: the store's filter in HTTP terms. */
 export type ListQuery = Pick<store.CaseFilter, 'category' | 'orgId' | 'gridId' | 'communityId' | 'overdue' | 'q'> & {

@@ -1,6 +1,6 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { DEMO_RESIDENT_PHONE } from '../../demo/load.ts';
-import type { TestServer } from '../../../test/support/harness.ts';
+import { startTestServer, type TestServer } from '../../../test/support/harness.ts';
 
 /** Shared set-up for the case tests: demo accounts, their organisations and places to report at. */
 export interface CaseWorld {
@@ -88,4 +88,21 @@ export function caseApi(w: CaseWorld) {
     },
   };
   return api;
+}
+
+export type CaseApi = ReturnType<typeof caseApi>;
+
+/**
+ * The usual set-up of a case test file: a server started with `options` before the file's tests (and
+ * closed after them), its case world and API. The returned holder is filled in by then.
+ */
+export function caseSuite(options: Parameters<typeof startTestServer>[0] = {}): { s: TestServer; w: CaseWorld; api: CaseApi } {
+  const suite = {} as { s: TestServer; w: CaseWorld; api: CaseApi };
+  beforeAll(async () => {
+    suite.s = await startTestServer(options);
+    suite.w = await caseWorld(suite.s);
+    suite.api = caseApi(suite.w);
+  });
+  afterAll(() => suite.s?.close());
+  return suite;
 }

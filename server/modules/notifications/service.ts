@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { Executor } from '../../db/index.ts';
+import { sql, type ExpressionBuilder } from 'kysely';
+import type { DB, Executor } from '../../db/index.ts';
 import { requireResident, requireUser } from '../../platform/access/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
@@ -79,6 +79,15 @@ function recipient(ctx: Ctx): { readerId: string; userId: string | null; orgId: 
   return { readerId: u.id, userId: u.id, orgId: u.orgId, accountId: null };
 }
 
+/** Notifications addressed to the caller: to them, to their organisation, or to their resident account. */
+function addressedTo(eb: ExpressionBuilder<DB & { n: DB['notification'] }, 'n'>, me: ReturnType<typeof recipient>) {
+  return eb.or([
+    ...(me.userId ? [eb('n.recipient_user_id', '=', me.userId)] : []),
+    ...(me.orgId ? [eb('n.recipient_org_id', '=', me.orgId)] : []),
+    ...(me.accountId ? [eb('n.recipient_account_id', '=', me.accountId)] : []),
+  ]);
+}
+
 /** The caller's notifications (their own and their organisation's), unread first, newest first. */
 export async function listNotifications(ctx: Ctx, opts: { unreadOnly?: boolean; caseId?: string; limit: number }) {
   const me = recipient(ctx);
@@ -86,13 +95,7 @@ export async function listNotifications(ctx: Ctx, opts: { unreadOnly?: boolean; 
     .selectFrom('notification as n')
     .leftJoin('notification_read as r', (j) => j.onRef('r.notification_id', '=', 'n.id').on('r.reader_id', '=', me.readerId))
     .select(['n.id', 'n.case_id', 'n.kind', 'n.message_key', 'n.params', 'n.created_at', 'r.read_at'])
-    .where((eb) =>
-      eb.or([
-        ...(me.userId ? [eb('n.recipient_user_id', '=', me.userId)] : []),
-        ...(me.orgId ? [eb('n.recipient_org_id', '=', me.orgId)] : []),
-        ...(me.accountId ? [eb('n.recipient_account_id', '=', me.accountId)] : []),
-      ]),
-    )
+    .where((eb) => addressedTo(eb, me))
     .orderBy(sql`r.read_at IS NULL`, 'desc')
     .orderBy('n.created_at', 'desc')
     .limit(opts.limit);
@@ -102,13 +105,7 @@ export async function listNotifications(ctx: Ctx, opts: { unreadOnly?: boolean; 
   const unread = await ctx.db
     .selectFrom('notification as n')
     .select((eb) => eb.fn.countAll<number>().as('n'))
-    .where((eb) =>
-      eb.or([
-        ...(me.userId ? [eb('n.recipient_user_id', '=', me.userId)] : []),
-        ...(me.orgId ? [eb('n.recipient_org_id', '=', me.orgId)] : []),
-        ...(me.accountId ? [eb('n.recipient_account_id', '=', me.accountId)] : []),
-      ]),
-    )
+    .where((eb) => addressedTo(eb, me))
     .where((eb) => eb.not(eb.exists(eb.selectFrom('notification_read as r').select('r.reader_id').whereRef('r.notification_id', '=', 'n.id').where('r.reader_id', '=', me.readerId))))
     .executeTakeFirstOrThrow();
   return { items: rows, unread: Number(unread.n) };

@@ -36,8 +36,9 @@ export function smsNoticeJobs(platform: Platform): Record<string, JobHandler> {
         .where('n.id', '=', String(payload.notificationId))
         .executeTakeFirst();
       if (!row || !row.sms_opt_in) return;
-      const at = sendableAt(platform.clock.now(), platform.config.smsQuietHours, platform.config.timeZone);
-      if (at > platform.clock.now()) {
+      const now = platform.clock.now();
+      const at = sendableAt(now, platform.config.smsQuietHours, platform.config.timeZone);
+      if (at > now) {
         await platform.jobs.enqueue(platform.db, SMS_NOTICE_JOB, payload, { runAt: at });
         return;
       }

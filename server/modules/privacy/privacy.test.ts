@@ -51,6 +51,24 @@ describe('a copy of everything held about a person', () => {
     expect((await get('/api/my/personal-data', community)).statusCode).toBe(403);
     expect((await get('/api/my/personal-data')).statusCode).toBe(401);
   });
+
+  it("shows a linked person's account and reports, the same in the staff copy and their own", async () => {
+    const id = await someResident(3);
+    const phone = '13900004321';
+    const token = await residentToken(phone);
+    expect((await post(`/api/residents/${id}/link-account`, community, { phone, verification: 'in_person' })).statusCode).toBe(200);
+    const b = await s.platform.db.selectFrom('building').select('id').orderBy('id').executeTakeFirstOrThrow();
+    const report = await s.request({ method: 'POST', url: '/api/cases', token, payload: { description: '单元门禁坏了关不上', channel: 'resident_app', buildingId: b.id } });
+    expect(report.statusCode).toBe(201);
+
+    const staff = (await get(`/api/residents/${id}/personal-data`, community)).json();
+    const own = (await get('/api/my/personal-data', token)).json();
+    expect(staff.account).toEqual({ phone, createdAt: expect.any(String), lastSignInAt: expect.any(String) });
+    expect(own.account).toEqual(staff.account);
+    expect(own.resident.idNumber).toBe(staff.resident.idNumber);
+    expect(staff.cases).toEqual([expect.objectContaining({ caseNo: report.json().caseNo, description: '单元门禁坏了关不上', status: expect.any(String) })]);
+    expect(own.cases).toEqual(staff.cases);
+  });
 });
 
 describe('deletion on request', () => {

@@ -13,6 +13,17 @@ export const APPROVAL_VALID_HOURS = 24;
 
 // ---- what is held about one person (PIPL: the right to a copy)
 
+const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
+
+/** The sign-in account as both copies show it: the phone in full, when it was made and last used. */
+const presentAccount = (pii: Ctx['platform']['pii'], a: { phone_enc: string; created_at: Date | string; last_login_at: Date | string | null }) => ({
+  phone: pii.decrypt(a.phone_enc), createdAt: iso(a.created_at)!, lastSignInAt: iso(a.last_login_at),
+});
+
+const presentCase = (c: Awaited<ReturnType<typeof store.casesReportedBy>>[number]) => ({
+  caseNo: c.case_no, reportedAt: iso(c.reported_at)!, category: c.category, status: c.status, description: c.description,
+});
+
 async function personalCases(ctx: Ctx, residentId: string, phoneEnc: string | null) {
   const account = await store.accountOf(ctx.db, residentId);
   const phoneHashes = phoneEnc ? ctx.platform.pii.blindIndexes('phone', ctx.platform.pii.decrypt(phoneEnc)) : [];
@@ -44,8 +55,8 @@ export async function personalData(ctx: Ctx, residentId: string) {
     careTags: detail.tagHistory.map((t) => ({ tag: t.tag, from: t.valid_from, to: t.valid_to, note: t.note })),
     changes: detail.changes.map((c) => ({ at: new Date(c.at).toISOString(), source: c.source, fields: Object.keys(c.changes ?? {}) })),
     visits: visits.map((v) => ({ at: new Date(v.visited_at).toISOString(), method: v.method, notes: v.notes })),
-    account: account ? { phone: pii.decrypt(account.phone_enc), createdAt: new Date(account.created_at).toISOString(), lastSignInAt: account.last_login_at ? new Date(account.last_login_at).toISOString() : null } : null,
-    cases: cases.map((c) => ({ caseNo: c.case_no, reportedAt: new Date(c.reported_at).toISOString(), category: c.category, status: c.status, description: c.description })),
+    account: account ? presentAccount(pii, account) : null,
+    cases: cases.map(presentCase),
     legalHolds: holds.map(presentHold),
   };
 }
@@ -61,11 +72,11 @@ export async function myPersonalData(ctx: Ctx) {
   await inTransaction(ctx, (_trx, c) => audit(c, { action: 'resident.personal_data', entityType: 'resident_account', entityId: account.id, details: { cases: cases.length } }));
   return {
     generatedAt: ctx.platform.clock.now().toISOString(),
-    account: { phone: pii.decrypt(account.phone_enc), createdAt: new Date(account.created_at).toISOString(), lastSignInAt: account.last_login_at ? new Date(account.last_login_at).toISOString() : null },
+    account: presentAccount(pii, account),
     resident: record
       ? { name: record.name, idNumber: pii.decrypt(record.id_enc), phone: record.phone_enc ? pii.decrypt(record.phone_enc) : null, gender: record.gender, birthDate: record.birth_date, registeredAddress: record.registered_address, status: record.status }
       : null,
-    cases: cases.map((c) => ({ caseNo: c.case_no, reportedAt: new Date(c.reported_at).toISOString(), category: c.category, status: c.status, description: c.description })),
+    cases: cases.map(presentCase),
   };
 }
 
@@ -120,8 +131,8 @@ export async function erase(ctx: Ctx, residentId: string, reason: string) {
 // ---- legal holds
 
 const presentHold = (h: Awaited<ReturnType<typeof store.holdsOf>>[number]) => ({
-  id: h.id, basis: h.basis, placedBy: h.placed_by, placedAt: new Date(h.placed_at).toISOString(),
-  releasedBy: h.released_by, releasedAt: h.released_at ? new Date(h.released_at).toISOString() : null,
+  id: h.id, basis: h.basis, placedBy: h.placed_by, placedAt: iso(h.placed_at)!,
+  releasedBy: h.released_by, releasedAt: iso(h.released_at),
 });
 
 export async function listHolds(ctx: Ctx, residentId: string) {
@@ -167,7 +178,6 @@ export function filterKey(filter: ExportFilter): string {
 }
 
 type ApprovalRow = Awaited<ReturnType<typeof store.listApprovals>>[number] | NonNullable<Awaited<ReturnType<typeof store.findApproval>>>;
-const iso = (d: Date | string | null) => (d ? new Date(d).toISOString() : null);
 export const presentApproval = (a: ApprovalRow) => ({
   id: a.id, status: a.status, reason: a.reason, filter: JSON.parse(typeof a.filter === 'string' ? a.filter : JSON.stringify(a.filter)) as ExportFilter,
   requestedBy: a.requested_by, requesterName: 'requester_name' in a ? a.requester_name : null,
@@ -219,8 +229,8 @@ export async function decideApproval(ctx: Ctx, id: string, approve: boolean) {
 
 /**
  * Spends an approval on the export about to run: it must be the caller's own, approved, unexpired,
- * unused, and for exactly this filter. Used in the export's transaction, so two downloads cannot
- * share one approval.
+ * unused, and for exactly this filter. Called in the transaction that records the export; the row is
+ * locked and moved on from `approved` only once, so two downloads cannot share one approval.
  */
 export async function consumeApproval(ctx: Ctx, id: string | undefined, filter: ExportFilter) {
   if (!id) throw new AppError(403, 'APPROVAL_REQUIRED', 'privacy.approval_required');

@@ -155,6 +155,8 @@ describe('notices', () => {
     const ids = [...first.items, ...second.items].map((n: { id: string }) => n.id);
     expect(new Set(ids).size).toBe(ids.length);
     expect((await req('GET', '/api/my/notices?cursor=nonsense', w.resident)).statusCode).toBe(400);
+    const forged = Buffer.from(JSON.stringify([new Date().toISOString(), 'not-a-uuid'])).toString('base64url');
+    expect((await req('GET', `/api/my/notices?cursor=${forged}`, w.resident)).statusCode).toBe(400);
   });
 });
 

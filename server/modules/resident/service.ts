@@ -1,6 +1,7 @@
 import { audit } from '../../platform/audit/index.ts';
 import { inTransaction, type Ctx } from '../../platform/context.ts';
 import { conflict, forbidden, invalid, notFound } from '../../platform/errors.ts';
+import { decodeCursor, encodeCursor } from '../../platform/http/cursor.ts';
 import { newId } from '../../platform/ids.ts';
 import { requirePermission, requireResident, rowInScope, scopeOf, type Scope } from '../../platform/access/index.ts';
 import type { RegionLevel } from '../../db/schema.ts';
@@ -153,8 +154,8 @@ export async function publishNotice(ctx: Ctx, input: NoticeInput) {
 export async function listNotices(ctx: Ctx, query: { cursor?: string; limit?: number }) {
   requirePermission(ctx, 'notice.publish');
   const limit = query.limit ?? 50;
-  const rows = await store.listNoticesInScope(ctx.db, scopeOf(ctx), { before: decodeCursor(query.cursor), limit });
-  return { items: rows, nextCursor: rows.length === limit ? encodeCursor(rows[rows.length - 1]) : null };
+  const rows = await store.listNoticesInScope(ctx.db, scopeOf(ctx), { before: query.cursor ? decodeCursor(query.cursor) : undefined, limit });
+  return { items: rows, nextCursor: rows.length === limit ? encodeCursor(rows[limit - 1].published_at, rows[limit - 1].id) : null };
 }
 
 export async function getNotice(ctx: Ctx, id: string) {
@@ -182,8 +183,8 @@ export async function myNotices(ctx: Ctx, query: { cursor?: string; limit?: numb
   const home = await homeOf(ctx);
   if (!home) return { home: null, items: [], nextCursor: null };
   const limit = query.limit ?? 30;
-  const rows = await store.listNoticesForHome(ctx.db, home, p.id, ctx.platform.clock.now(), { before: decodeCursor(query.cursor), limit });
-  return { home, items: rows, nextCursor: rows.length === limit ? encodeCursor(rows[rows.length - 1]) : null };
+  const rows = await store.listNoticesForHome(ctx.db, home, p.id, ctx.platform.clock.now(), { before: query.cursor ? decodeCursor(query.cursor) : undefined, limit });
+  return { home, items: rows, nextCursor: rows.length === limit ? encodeCursor(rows[limit - 1].published_at, rows[limit - 1].id) : null };
 }
 
 /** A read receipt; reading twice keeps the first time. A notice not published to the resident's home is not found. */
@@ -196,19 +197,6 @@ export async function markRead(ctx: Ctx, id: string) {
   await inTransaction(ctx, async (trx, c) => {
     if (await store.insertRead(trx, id, p.id, now)) await audit(c, { action: 'notice.read', entityType: 'notice', entityId: id });
   });
-}
-
-// A cursor is the last row's (published_at, id), so paging is stable while new notices arrive
-function encodeCursor(row: { published_at: Date; id: string }): string {
-  return Buffer.from(`${new Date(row.published_at).toISOString()}|${row.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): { at: Date; id: string } | undefined {
-  if (!cursor) return undefined;
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const d = new Date(at ?? '');
-  if (Number.isNaN(d.getTime()) || !/^[0-9a-f-]{36}$/.test(id ?? '')) throw invalid('cursor', 'validation.invalid');
-  return { at: d, id: id! };
 }
 
 // ── the service menu ────────────────────────────────────────────────────────────────────────────

@@ -25,11 +25,12 @@ export async function exportResidents(ctx: Ctx, reply: FastifyReply, query: Omit
   const { masked: _m, unmasked: asked, approval, ...filter } = query;
   // numbers in full only on request, with the permission, and with a second administrator's approval of this very filter
   const unmasked = asked === true && !query.masked;
-  if (unmasked) {
-    if (!hasPermission(ctx, 'resident.export_unmasked')) throw forbidden();
-    await consumeApproval(ctx, approval, filter);
-  }
-  await inTransaction(ctx, (_trx, c) => audit(c, { action: 'resident.export', entityType: 'resident', entityId: null, details: { filter: { ...filter, q: filter.q ? '(text)' : undefined }, unmasked } }));
+  if (unmasked && !hasPermission(ctx, 'resident.export_unmasked')) throw forbidden();
+  // the approval is spent in the same transaction that records the export
+  await inTransaction(ctx, async (_trx, c) => {
+    if (unmasked) await consumeApproval(c, approval, filter);
+    await audit(c, { action: 'resident.export', entityType: 'resident', entityId: null, details: { filter: { ...filter, q: filter.q ? '(text)' : undefined }, unmasked } });
+  });
 
   const regions = new Map(
     (await ctx.db.selectFrom('region as rg').select(['rg.id', 'rg.name']).where('rg.level', 'in', ['community', 'grid']).where((eb) => inScope(eb, scopeOf(ctx), { regionOf: 'rg' })).execute()).map((r) => [r.id, r.name]),
