@@ -145,6 +145,8 @@ describe('resident page on a phone', () => {
     await page.getByRole('textbox', { name: '想说的话（可不填）' }).fill('修得很快，谢谢');
     await page.getByRole('button', { name: '提交评价' }).click();
     await expect.poll(() => page.locator('.case').innerText()).toContain('您的评价');
+    // satisfied: reopening is not offered (only a dissatisfied answer can reopen)
+    expect(await page.locator('.case').innerText()).not.toContain('问题没解决，重新办理');
     const [c] = await casesWith('楼道里的灯坏了好几天，晚上上下楼很黑，老人容易摔倒');
     expect(c.status).toBe('evaluated');
     await screenshot(page, 'resident', '06-case-evaluated', { stretch: true });

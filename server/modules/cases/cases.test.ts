@@ -260,8 +260,11 @@ describe('exceptional actions', () => {
   it('reopen only after a dissatisfied evaluation', async () => {
     const c = await api.caseAt('evaluated');
     expect((await api.act(c.id, w.tok.community, { action: 'reopen', reason: '群众不满意' })).statusCode).toBe(409);
+    // and a satisfied case does not offer it: the screens show only what would be accepted
+    expect((await api.get(c.id, w.tok.community)).json().allowedActions).not.toContain('reopen');
     const d = await api.caseAt('closed');
     await api.ok(d.id, w.tok.community, { action: 'evaluate', resolved: false, satisfaction: 'dissatisfied', comment: '还是不亮' });
+    expect((await api.get(d.id, w.tok.community)).json().allowedActions).toContain('reopen');
     const r = await api.ok(d.id, w.tok.community, { action: 'reopen', reason: '群众反映未解决' });
     expect(r.status).toBe('registered');
     expect(r.counts.reopens).toBe(1);
@@ -452,7 +455,9 @@ describe('residents', () => {
     const view = (await s.request({ method: 'GET', url: `/api/my/cases/${id}`, token: w.resident, headers: { 'accept-language': 'en' } })).json();
     expect(view.canEvaluate).toBe(true);
     expect(view.timeline.map((t: { text: string }) => t.text)).toContain('Closed; please tell us how it went');
+    expect(view.canReopen).toBe(false);
     await api.ok(id, w.resident, { action: 'evaluate', resolved: false, satisfaction: 'dissatisfied', comment: '晚上还是黑的' });
+    expect((await s.request({ method: 'GET', url: `/api/my/cases/${id}`, token: w.resident })).json().canReopen).toBe(true);
     const ev = (await api.get(id, w.tok.community)).json();
     expect(ev.evaluation.byCallback).toBe(false);
     const re = await api.ok(id, w.resident, { action: 'reopen', reason: '问题没解决' });

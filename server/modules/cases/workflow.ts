@@ -402,7 +402,7 @@ const steps: Record<Action, (s: Step) => Promise<Outcome>> = {
 
   async reopen(s) {
     const { row } = s;
-    if (row.satisfaction !== 'dissatisfied') throw conflict('ILLEGAL_TRANSITION', 'cases.reopen_needs_dissatisfied');
+    if (!PRECONDITIONS.reopen!.holds(row)) throw conflict('ILLEGAL_TRANSITION', PRECONDITIONS.reopen!.message);
     return {
       patch: { reopen_count: row.reopen_count + 1, closed_at: null, evaluated_at: null, satisfaction: null, resolved: null, evaluation_comment: null },
       notify: [{ to: { orgId: row.dispatch_org_id }, caseId: row.id, kind: 'case.reopened', key: 'notify.case_reopened', params: { caseNo: row.case_no, title: row.title } }, ...reporterNotice(row, 'notify.case_reopened_for_reporter')],
@@ -573,11 +573,21 @@ function reporterNotice(row: CaseRow, key: string, params: Record<string, string
 }
 
 /** The workflow table as documentation and for clients that want to show the allowed actions. */
+/**
+ * What the case itself must satisfy for an action beyond its state (the transition table says from
+ * which state, and who). The handler refuses without it, and the allowed actions leave it out, so a
+ * screen never offers what would be refused.
+ */
+const PRECONDITIONS: Partial<Record<Action, { holds: (row: CaseRow) => boolean; message: string }>> = {
+  reopen: { holds: (row) => row.satisfaction === 'dissatisfied', message: 'cases.reopen_needs_dissatisfied' },
+};
+
 export async function allowedActions(ctx: Ctx, row: CaseRow): Promise<string[]> {
   const cfg = await getConfig(ctx.platform, ctx.db);
   const out = new Set<string>();
   for (const t of cfg.transitions) {
     if (t.from_state !== row.status || out.has(t.action)) continue;
+    if (PRECONDITIONS[t.action as Action]?.holds(row) === false) continue;
     if (t.permission && !hasPermission(ctx, t.permission)) continue;
     if (await relationHolds(ctx.db as Trx, ctx, t.actor, row, t.action)) out.add(t.action);
   }
