@@ -86,14 +86,15 @@ describe('property oversight screens', () => {
     // a new service contract for the compound, with the signed contract attached
     await page.getByTestId('company-compounds').getByRole('row', { name: new RegExp(compound) }).getByRole('button', { name: '新签合同' }).click();
     const contract = page.getByRole('dialog', { name: new RegExp('新签合同') });
+    // each end typed into its own input, then checked: keystrokes into an opening picker can be lost
     const period = async (from: string, to: string) => {
-      await contract.locator('.ant-picker-range').click();
-      await page.keyboard.press('Control+A');
-      await page.keyboard.type(from);
-      await page.keyboard.press('Enter');
-      await page.keyboard.press('Control+A');
-      await page.keyboard.type(to);
-      await page.keyboard.press('Enter');
+      const ends = contract.locator('.ant-picker-range input');
+      for (const [i, day] of [[0, from], [1, to]] as const) {
+        await ends.nth(i).click();
+        await ends.nth(i).fill(day);
+        await ends.nth(i).press('Enter');
+      }
+      await expect.poll(async () => [await ends.nth(0).inputValue(), await ends.nth(1).inputValue()]).toEqual([from, to]);
     };
     // overlapping the contract in force: refused, and said at the period
     await period(new Date().toISOString().slice(0, 10), '2040-12-31');
