@@ -366,6 +366,12 @@ async function memoryFigure(t: Target, s: ServerProcess) {
 // ---------- the run
 console.log(`Linli benchmark on ${engine}: cases ${caseSizes.join(', ')}; residents ${residentSizes.join(', ')}; ${years} years; ${os.cpus().length} cores (${os.cpus()[0]?.model}), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${new Date().toISOString()}`);
 const targets: Target[] = [];
+// each database is dropped as soon as its figures are taken: at 5M cases one takes ~40 GB of disk
+const done = async (t: Target) => {
+  if (values.keep || !targets.includes(t)) return;
+  targets.splice(targets.indexOf(t), 1);
+  await t.drop();
+};
 try {
   for (const cases of caseSizes) {
     const t = await target(residentSizes[0], cases);
@@ -394,6 +400,7 @@ try {
     }
     if (intakeRun) await intakeRaw(t, intakeRun);
     if (cases === caseSizes[0] && wants(5)) importFigure(t);
+    await done(t);
   }
   for (const residents of residentSizes.slice(1)) {
     if (!wants(4)) break;
@@ -405,10 +412,11 @@ try {
     } finally {
       await s.stop();
     }
+    await done(t);
   }
   if (wants(6)) classifierFigure();
 } finally {
-  if (!values.keep) for (const t of targets) await t.drop();
+  for (const t of [...targets]) await done(t);
   if (tmpRoot && !values.keep) rmSync(tmpRoot, { recursive: true, force: true });
 }
 console.log('\n| figure | data size | median | p95 | ratio |\n| --- | --- | --- | --- | --- |');
