@@ -124,6 +124,15 @@ describe('npm run generate', () => {
     // open cases carry their handling deadline; finished ones none
     const dueWrong = await sql<{ n: number }>`SELECT count(*)::int AS n FROM cases WHERE (status IN ('dispatched', 'accepted')) <> (handle_due_at IS NOT NULL)`.execute(db);
     expect(dueWrong.rows[0].n).toBe(0);
+    // the indexes set aside for the load are back and valid, on the partitions too
+    const invalid = await sql<{ name: string }>`SELECT indexrelid::regclass::text AS name FROM pg_index WHERE NOT indisvalid`.execute(db);
+    expect(invalid.rows).toEqual([]);
+    const unindexed = await sql<{ name: string }>`
+      SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
+      WHERE i.inhparent = 'case_event'::regclass AND NOT EXISTS (
+        SELECT 1 FROM pg_index x JOIN pg_attribute a ON a.attrelid = x.indrelid AND a.attnum = x.indkey[0]
+        WHERE x.indrelid = c.oid AND a.attname = 'case_id')`.execute(db);
+    expect(unindexed.rows).toEqual([]);
     // history went into month partitions, not the default one
     const stray = await sql<{ n: number }>`SELECT count(*)::int AS n FROM case_event_default`.execute(db);
     expect(stray.rows[0].n).toBe(0);

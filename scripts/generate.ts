@@ -93,7 +93,9 @@ async function deferIndexes(database: Database, tables: string[]): Promise<() =>
       AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = format('%I.%I', i.schemaname, i.indexname)::regclass)`.execute(database.db);
   for (const r of rows.rows) await sql`DROP INDEX ${sql.ref(r.name)}`.execute(database.db);
   return async () => {
-    for (const r of rows.rows) await sql.raw(r.def).execute(database.db);
+    // pg_indexes gives a partitioned table's index as `ON ONLY parent`, which would build an invalid
+    // index on the parent alone and leave every partition without one
+    for (const r of rows.rows) await sql.raw(r.def.replace(/ ON ONLY /, ' ON ')).execute(database.db);
     await sql`ANALYZE`.execute(database.db);
   };
 }
