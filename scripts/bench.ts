@@ -130,11 +130,11 @@ const startServer = (env: Record<string, string>) =>
   });
 
 // ---------- HTTP
-async function call(port: number, method: string, url: string, token?: string, body?: unknown) {
+async function call(port: number, method: string, url: string, token?: string, body?: unknown, headers: Record<string, string> = {}) {
   const t = performance.now();
   const res = await fetch(`http://127.0.0.1:${port}${url}`, {
     method,
-    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}) },
+    headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body ? { 'content-type': 'application/json' } : {}), ...headers },
     body: body ? JSON.stringify(body) : undefined,
   });
   const json = (await res.json()) as Record<string, unknown>;
@@ -160,7 +160,8 @@ async function timed(n: number, fn: (i: number) => Promise<{ status: number; ms:
 interface IntakeRun { created: string[]; latencies: number[]; seconds: number; refused: Record<number, number>; servers: number }
 async function intakeApi(ports: number[], rssSamples: number[][], servers: ServerProcess[]): Promise<IntakeRun> {
   const texts = caseSamples().filter((s) => s.text.length >= 6);
-  const tokens = await Promise.all(ports.map((p) => login(p, 'community')));
+  // a district hotline operator: calls come from every building of the district, not from a few
+  const tokens = await Promise.all(ports.map((p) => login(p, 'district')));
   const listed = await call(ports[0], 'GET', '/api/buildings', tokens[0]);
   const buildings = (listed.json as unknown as { id: string }[]).map((b) => b.id);
   const created: string[] = [];
@@ -174,9 +175,9 @@ async function intakeApi(ports: number[], rssSamples: number[][], servers: Serve
       const s = texts[(c * 7919 + i * 31) % texts.length];
       const k = (c + i) % ports.length;
       const r = await call(ports[k], 'POST', '/api/cases', tokens[k], {
-        description: s.text, category: s.sub, channel: 'hotline_12345', buildingId: buildings[(c + i) % buildings.length],
+        description: s.text, category: s.sub, channel: 'hotline_12345', buildingId: buildings[(c * 7919 + i * 104_729) % buildings.length],
         reporter: { name: '王先生', phone: `139${String((c * 1_000_003 + i) % 100_000_000).padStart(8, '0')}` },
-      });
+      }, { 'idempotency-key': crypto.randomUUID() }); // as the hotline integration sends every report
       if (r.status === 201 || r.status === 200) {
         created.push((r.json as { id: string }).id);
         latencies.push(r.ms);
@@ -188,7 +189,8 @@ async function intakeApi(ports: number[], rssSamples: number[][], servers: Serve
 }
 
 /**
- * The same rows — case, event, metric deltas, deadline, notification, audit — each case in its own
+ * The same rows — case, event, metric deltas, deadline, notification, dispatch suggestion, hot-spot
+ * link, idempotency record, audit — each case in its own
  * transaction with new ids, through the driver with as many connections as clients.
  */
 async function intakeRaw(t: Target, api: IntakeRun) {
@@ -232,6 +234,10 @@ async function sameRows(database: Database, ids: string[]) {
     for (const e of await q(`SELECT * FROM case_event WHERE case_id = $ID`, id)) parts.push({ table: 'case_event', row: { ...swap(e), id: crypto.randomUUID() } });
     for (const d of await q(`SELECT * FROM case_deadline WHERE case_id = $ID`, id)) parts.push({ table: 'case_deadline', row: { ...swap(d), id: crypto.randomUUID() } });
     for (const n of await q(`SELECT * FROM notification WHERE case_id = $ID`, id)) parts.push({ table: 'notification', row: { ...swap(n), id: crypto.randomUUID() } });
+    for (const tbl of ['dispatch_suggestion', 'hot_spot_case']) {
+      for (const r of await q(`SELECT * FROM ${tbl} WHERE case_id = $ID`, id)) parts.push({ table: tbl, row: 'id' in r ? { ...swap(r), id: crypto.randomUUID() } : swap(r) });
+    }
+    for (const k of await q(`SELECT * FROM idempotency_key WHERE response->>'id' = $ID`, id)) parts.push({ table: 'idempotency_key', row: { ...swap(k), key: crypto.randomUUID() } });
     for (const a of await q(`SELECT * FROM audit_log WHERE entity_type = 'case' AND entity_id = $ID::text`, id)) {
       const { seq: _s, txid: _t, ...rest } = swap(a);
       parts.push({ table: 'audit_log', row: rest });

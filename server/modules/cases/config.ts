@@ -36,6 +36,8 @@ export interface CasesConfig {
   extensionReviewDue: Due;
   scoreWeights: { response: number; resolution: number; satisfaction: number };
   satisfactionWeights: { satisfied: number; basically_satisfied: number; dissatisfied: number };
+  /** every `module.name` setting as stored, for the modules that read their own at intake (dispatch) */
+  settings: Map<string, unknown>;
 }
 
 const CACHE_MS = 30_000;
@@ -101,6 +103,7 @@ async function loadConfig(db: Executor, timeZone: string): Promise<CasesConfig> 
     extensionReviewDue: (setting.get('cases.extension_review_due') as Due) ?? { clock: 'work_hours', amount: 4 },
     scoreWeights: (setting.get('metrics.score_weights') as CasesConfig['scoreWeights']) ?? { response: 0.1, resolution: 0.45, satisfaction: 0.45 },
     satisfactionWeights: (setting.get('metrics.satisfaction_weights') as CasesConfig['satisfactionWeights']) ?? { satisfied: 1, basically_satisfied: 1, dissatisfied: 0 },
+    settings: setting,
   };
 }
 

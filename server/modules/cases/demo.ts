@@ -93,7 +93,11 @@ export function caseSamples(): Sample[] {
   const out: Sample[] = [];
   for (const f of ['sanitation', 'noise', 'pollution', 'facilities', 'greening', 'illegal_building', 'street_order', 'traffic', 'property', 'safety', 'utilities', 'neighbor_dispute', 'social_services', 'other']) {
     const lines = readFileSync(path.join(dir, `${f}.jsonl`), 'utf8').split('\n').filter(Boolean);
-    for (const l of lines) out.push(JSON.parse(l) as Sample);
+    // a report the corpus files under its top-level category only has no `sub`: the category is the file's
+    for (const l of lines) {
+      const s = JSON.parse(l) as { text: string; sub: string | null };
+      out.push({ text: s.text, sub: s.sub ?? f });
+    }
   }
   return out;
 }

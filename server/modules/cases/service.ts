@@ -100,7 +100,7 @@ export async function getCase(ctx: Ctx, id: string) {
 
 export async function presentCase(ctx: Ctx, row: CaseRow) {
   const cfg = await getConfig(ctx.platform, ctx.db);
-  const ch = await store.caseChildren(ctx.db, row.id);
+  const ch = await store.caseChildren(ctx.db, row);
   const names = await store.orgNames(ctx.db, [row.assigned_org_id, row.dispatch_org_id, row.supervisor_org_id].filter((x): x is string => !!x));
   const pii = ctx.platform.pii;
   const cat = cfg.categories.get(row.category);
@@ -157,7 +157,7 @@ export async function getMyCase(ctx: Ctx, id: string) {
   const row = await store.findCase(ctx.db, ctx.principal, scopeOf(ctx), id);
   if (!row) throw notFound();
   const cfg = await getConfig(ctx.platform, ctx.db);
-  const ch = await store.caseChildren(ctx.db, row.id);
+  const ch = await store.caseChildren(ctx.db, row);
   const actions = await allowedActions(ctx, row);
   return {
     id: row.id, caseNo: row.case_no, status: row.status, statusText: t(ctx.lang, `case.status.${row.status}`), title: row.title, description: row.description,

@@ -8,7 +8,7 @@ import { newId } from '../../platform/ids.ts';
 import { getConfig, type CasesConfig } from '../cases/config.ts';
 import type { CaseRow } from '../cases/events.ts';
 import { notify } from '../notifications/service.ts';
-import { readSettings } from './settings.ts';
+import { SETTINGS_KEY, withDefaults } from './settings.ts';
 
 /**
  * Hot spots: the same kind of problem reported again and again at one place — five noise complaints
@@ -27,7 +27,8 @@ const COLUMN = { building: 'building_id', grid: 'grid_id' } as const;
 const MAX_LINKED = 1000;
 
 export async function detectHotSpots(db: Executor, ctx: Ctx, cfg: CasesConfig, row: CaseRow): Promise<void> {
-  const { hotSpots: h } = await readSettings(db);
+  // from the cached configuration: intake is the hot path, and the thresholds change rarely
+  const { hotSpots: h } = withDefaults(cfg.settings.get(SETTINGS_KEY));
   const now = ctx.platform.clock.now();
   const places: [PlaceKind, string | null, number][] = [
     ['building', row.building_id, h.buildingThreshold],
@@ -36,20 +37,19 @@ export async function detectHotSpots(db: Executor, ctx: Ctx, cfg: CasesConfig, r
   for (const [kind, placeId, threshold] of places) {
     if (!placeId) continue;
     if (await joinOpen(db, kind, placeId, row)) continue;
-    const lastAck = await db
-      .selectFrom('hot_spot')
-      .select((eb) => eb.fn.max('acknowledged_at').as('at'))
-      .where('place_kind', '=', kind).where('place_id', '=', placeId).where('category', '=', row.category_top)
-      .executeTakeFirst();
     const windowStart = new Date(now.getTime() - h.windowDays * 86_400_000);
     // what was reported by the time of an acknowledgement was seen by whoever acknowledged it
-    const ackAt = lastAck?.at && new Date(lastAck.at) >= windowStart ? new Date(lastAck.at) : null;
+    const lastAck = db
+      .selectFrom('hot_spot')
+      .select((eb) => eb.fn.max('acknowledged_at').as('at'))
+      .where('place_kind', '=', kind).where('place_id', '=', placeId).where('category', '=', row.category_top);
     const cases = await db
       .selectFrom('cases')
       .select(['id', 'reported_at'])
       .where(COLUMN[kind], '=', placeId)
       .where('category_top', '=', row.category_top)
-      .where('reported_at', ackAt ? '>' : '>=', ackAt ?? windowStart)
+      .where('reported_at', '>=', windowStart)
+      .where((eb) => eb('reported_at', '>', eb.fn.coalesce(lastAck, sql<Date>`'-infinity'::timestamptz`)))
       .where('status', '<>', 'rejected')
       .orderBy('reported_at')
       .limit(MAX_LINKED)
@@ -82,24 +82,26 @@ export async function detectHotSpots(db: Executor, ctx: Ctx, cfg: CasesConfig, r
   }
 }
 
-/** Adds the case to the open hot spot of this place and category, if there is one. */
+/**
+ * Adds the case to the open hot spot of this place and category, if there is one: finding it, linking
+ * the case and counting it in one statement (one round trip on every intake at a hot place).
+ */
 async function joinOpen(db: Executor, kind: PlaceKind, placeId: string, row: CaseRow): Promise<boolean> {
-  const open = await db
-    .selectFrom('hot_spot').select('id')
-    .where('place_kind', '=', kind).where('place_id', '=', placeId).where('category', '=', row.category_top).where('status', '=', 'open')
-    .executeTakeFirst();
-  if (!open) return false;
-  const linked = await db
-    .insertInto('hot_spot_case').values({ hot_spot_id: open.id, case_id: row.id, district_id: row.district_id })
-    .onConflict((oc) => oc.doNothing()).returning('case_id').executeTakeFirst();
-  if (linked) {
-    await db
-      .updateTable('hot_spot')
+  const found = await db
+    .with('open', (q) => q.selectFrom('hot_spot').select('id')
+      .where('place_kind', '=', kind).where('place_id', '=', placeId).where('category', '=', row.category_top).where('status', '=', 'open'))
+    .with('linked', (q) => q.insertInto('hot_spot_case')
+      .columns(['hot_spot_id', 'case_id', 'district_id'])
+      .expression((eb) => eb.selectFrom('open').select(['open.id', sql<string>`${row.id}::uuid`.as('case_id'), sql<string>`${row.district_id}::uuid`.as('district_id')]))
+      .onConflict((oc) => oc.doNothing())
+      .returning('hot_spot_id'))
+    .with('counted', (q) => q.updateTable('hot_spot')
       .set((eb) => ({ case_count: eb('case_count', '+', 1), last_reported_at: sql`greatest(last_reported_at, ${row.reported_at})` }))
-      .where('id', '=', open.id)
-      .execute();
-  }
-  return true;
+      .where('id', 'in', (eb) => eb.selectFrom('linked').select('hot_spot_id'))
+      .returning('id'))
+    .selectFrom('open').select('id')
+    .executeTakeFirst();
+  return !!found;
 }
 
 // ---- reading and acknowledging ----

@@ -2,6 +2,7 @@ import type { Executor } from '../../db/index.ts';
 import { requirePermission } from '../../platform/access/index.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { inTransaction, type Ctx } from '../../platform/context.ts';
+import { invalidateConfig } from '../cases/config.ts';
 
 /** The thresholds of duplicate search and hot-spot detection: one row of `setting`, changed by an administrator. */
 export interface DispatchSettings {
@@ -43,7 +44,12 @@ export const LIMITS = {
 
 export async function readSettings(db: Executor): Promise<DispatchSettings> {
   const row = await db.selectFrom('setting').select('value').where('key', '=', SETTINGS_KEY).executeTakeFirst();
-  const v = (row?.value ?? {}) as Partial<DispatchSettings>;
+  return withDefaults(row?.value);
+}
+
+/** The settings as stored (or nothing stored), completed with the defaults. */
+export function withDefaults(stored: unknown): DispatchSettings {
+  const v = (stored ?? {}) as Partial<DispatchSettings>;
   return {
     duplicates: { ...DEFAULT_SETTINGS.duplicates, ...v.duplicates },
     hotSpots: { ...DEFAULT_SETTINGS.hotSpots, ...v.hotSpots },
@@ -63,7 +69,7 @@ export interface SettingsChange {
 /** Administrators (`case.admin`) change any part; what is left out stays. */
 export async function updateSettings(ctx: Ctx, change: SettingsChange): Promise<DispatchSettings> {
   requirePermission(ctx, 'case.admin');
-  return inTransaction(ctx, async (trx, c) => {
+  const out = await inTransaction(ctx, async (trx, c) => {
     const before = await readSettings(trx);
     const after: DispatchSettings = {
       duplicates: { ...before.duplicates, ...change.duplicates },
@@ -80,4 +86,7 @@ export async function updateSettings(ctx: Ctx, change: SettingsChange): Promise<
     await audit(c, { action: 'setting.update', entityType: 'setting', entityId: SETTINGS_KEY, before, after });
     return after;
   });
+  // intake reads the thresholds from the cached case configuration: this process sees them at once, others within its cache time
+  invalidateConfig();
+  return out;
 }
