@@ -2,7 +2,7 @@
 // and a ratio that stays comparable across noisy machines. Against the PostgreSQL server in
 // DATABASE_URL (or `--engine pglite` for the embedded engine in a temporary directory):
 //
-//   npm run bench -- --cases 100000,1000000 --residents 100000 [--years 3] [--servers 2] [--keep]
+//   npm run bench -- --cases 100000,1000000 --residents 100000 [--years 3] [--servers 2] [--keep] [--draw-max 1000000]
 //
 // For each case count a city is generated once (`npm run generate`, database linli_bench_r…_c…_y…,
 // reused while it exists; dropped at the end unless --keep). The server runs as its own process
@@ -43,6 +43,7 @@ const { values } = parseArgs({
     servers: { type: 'string', default: '1' },
     only: { type: 'string' },
     keep: { type: 'boolean', default: false },
+    'draw-max': { type: 'string' },
   },
 });
 const engine = values.engine === 'pglite' || (!values.engine && !process.env.DATABASE_URL) ? 'pglite' : 'postgres';
@@ -54,6 +55,10 @@ const seconds = Number(values.seconds);
 const runs = Number(values.runs);
 const servers = engine === 'postgres' ? Number(values.servers) : 1;
 const only = values.only ? new Set(values.only.split(',').map(Number)) : null;
+// histories larger than this are drawn at this size and copied in SQL (generate --copies): drawing
+// runs at ~1,700 cases/s on 2 cores, so 5M drawn cases take hours, copies minutes (PostgreSQL only)
+const drawMax = values['draw-max'] && engine === 'postgres' ? Number(values['draw-max']) : Infinity;
+const copied = (cases: number) => cases > drawMax && cases % drawMax === 0;
 const wants = (figure: number) => !only || only.has(figure);
 // a fixed key (or LINLI_SECRET), so a kept benchmark database opens again in a later run
 const SECRET = process.env.LINLI_SECRET ?? 'be'.repeat(32);
@@ -113,10 +118,20 @@ async function target(residents: number, cases: number): Promise<Target> {
     env = { DATABASE_URL: '', LINLI_DATA_DIR: path.join(tmpRoot, name) };
     drop = async () => rmSync(env.LINLI_DATA_DIR, { recursive: true, force: true });
   }
-  if (fresh) {
+  const show = (out: string) => console.log(out.trim().split('\n').map((l) => `  ${l}`).join('\n'));
+  if (fresh && copied(cases)) {
+    const base = targets.find((x) => x.residents === residents && x.cases === drawMax) ?? (await target(residents, drawMax));
+    if (!targets.includes(base)) targets.push(base);
+    console.log(`copying ${base.name} to ${name} and its history to ${cases / drawMax}× …`);
+    await drop();
+    const admin = new pg.Client({ connectionString: baseUrl });
+    await admin.connect();
+    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${base.name}`);
+    await admin.end();
+    show(tool('scripts/generate.ts', env, ['--copies', String(cases / drawMax)]));
+  } else if (fresh) {
     console.log(`generating ${name} …`);
-    const out = tool('scripts/generate.ts', env, ['--residents', String(residents), '--cases', String(cases), '--years', String(years), '--seed', values.seed, '--force']);
-    console.log(out.trim().split('\n').map((l) => `  ${l}`).join('\n'));
+    show(tool('scripts/generate.ts', env, ['--residents', String(residents), '--cases', String(cases), '--years', String(years), '--seed', values.seed, '--force']));
   } else console.log(`reusing ${name}`);
   return { name, residents, cases, env, drop };
 }
@@ -373,8 +388,10 @@ async function memoryFigure(t: Target, s: ServerProcess) {
 console.log(`Linli benchmark on ${engine}: cases ${caseSizes.join(', ')}; residents ${residentSizes.join(', ')}; ${years} years; ${os.cpus().length} cores (${os.cpus()[0]?.model}), load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}; ${new Date().toISOString()}`);
 const targets: Target[] = [];
 // each database is dropped as soon as its figures are taken: at 5M cases one takes ~40 GB of disk
-const done = async (t: Target) => {
+const done = async (t: Target, end = false) => {
   if (values.keep || !targets.includes(t)) return;
+  // the drawn history a larger size is copied from stays until that size is made
+  if (!end && t.cases === drawMax && caseSizes.some((c) => c > t.cases && copied(c))) return;
   targets.splice(targets.indexOf(t), 1);
   await t.drop();
 };
@@ -422,7 +439,7 @@ try {
   }
   if (wants(6)) classifierFigure();
 } finally {
-  for (const t of [...targets]) await done(t);
+  for (const t of [...targets]) await done(t, true);
   if (tmpRoot && !values.keep) rmSync(tmpRoot, { recursive: true, force: true });
 }
 console.log('\n| figure | data size | median | p95 | ratio |\n| --- | --- | --- | --- | --- |');

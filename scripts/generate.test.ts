@@ -144,4 +144,40 @@ describe('npm run generate', () => {
         WHERE 'case_no_' || split_part(c.case_no, '-', 1) || '_' || split_part(c.case_no, '-', 2) = s.sequencename)`.execute(db);
     expect(behind.rows).toEqual([]);
   }, 900_000);
+
+  it('copies a history to K× in SQL: every case, event, deadline and assignment K times, rollups that a rebuild reproduces', async () => {
+    const env = await freshEnv();
+    expect(generate(env, '--residents', '200', '--cases', '250', '--years', '0.25', '--seed', 'copy-test').code).toBe(0);
+    const counts = async () => {
+      const database = await open(env);
+      const one = async (q: string) => Number((await sql.raw<{ n: string }>(q).execute(database.db)).rows[0].n);
+      const r = {
+        cases: await one('SELECT count(*) AS n FROM cases'), events: await one('SELECT count(*) AS n FROM case_event'),
+        deadlines: await one('SELECT count(*) AS n FROM case_deadline'), assignments: await one('SELECT count(*) AS n FROM case_assignment'),
+        metric: await one('SELECT sum(n) AS n FROM metric_daily') + await one('SELECT COALESCE(sum(n), 0) AS n FROM metric_delta'),
+        numbers: await one('SELECT count(DISTINCT case_no) AS n FROM cases'),
+        orphans: await one('SELECT count(*) AS n FROM case_event e WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.id = e.case_id)'),
+        invalid: await one('SELECT count(*) AS n FROM pg_index WHERE NOT indisvalid'),
+      };
+      await database.close();
+      opened.splice(opened.indexOf(database), 1);
+      return r;
+    };
+    const before = await counts();
+    expect(generate(env, '--copies', '0').code).toBe(1);
+    const copied = generate(env, '--copies', '3');
+    expect(copied.code, copied.out).toBe(0);
+    const after = await counts();
+    expect(after).toEqual({
+      cases: 3 * before.cases, events: 3 * before.events, deadlines: 3 * before.deadlines, assignments: 3 * before.assignments,
+      metric: 3 * before.metric, numbers: 3 * before.cases, orphans: 0, invalid: 0,
+    });
+    // the multiplied rollups are what the copied events give
+    const month = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 7);
+    const rebuilt = run('scripts/metrics-rebuild.ts', env, month);
+    expect(rebuilt.code, rebuilt.out).toBe(0);
+    const [, sumBefore, sumAfter] = /total before ([\d.]+) .*after ([\d.]+)/.exec(rebuilt.out)!;
+    expect(Number(sumBefore)).toBeGreaterThan(0);
+    expect(Number(sumAfter)).toBe(Number(sumBefore));
+  }, 900_000);
 });

@@ -10,7 +10,7 @@ import pg from 'pg';
 import { loadConfig } from '../server/config.ts';
 import { openDatabase, type Database, type DB } from '../server/db/index.ts';
 import { copyInto, insertBatches, type BulkInsert } from '../server/db/bulk.ts';
-import { ensureHistoryPartitions, generateCaseHistory, type HistoryResult } from '../server/demo/history.ts';
+import { copyHistory, ensureHistoryPartitions, generateCaseHistory, type HistoryResult } from '../server/demo/history.ts';
 import { migrate } from '../server/db/migrate.ts';
 import { DataDirLockedError, lockDataDir } from '../server/db/lock.ts';
 import { typeParsers } from '../server/db/types.ts';
@@ -29,14 +29,21 @@ export interface GenerateOptions {
   years: number;
   seed: string;
   force: boolean;
+  /** write the case history this many times over (copies in SQL; see copyHistory) */
+  copies: number;
+  /** only multiply the history already in the database */
+  copyOnly: boolean;
 }
 
-const USAGE = 'usage: npm run generate -- --residents N [--cases M [--years Y]] [--seed S] [--force]';
+const USAGE = 'usage: npm run generate -- --residents N [--cases M [--years Y] [--copies K]] [--seed S] [--force]\n   or: npm run generate -- --copies K   (K× the history already generated in this database)';
 
 function options(argv: string[]): GenerateOptions {
   const { values } = parseArgs({
     args: argv,
-    options: { residents: { type: 'string' }, cases: { type: 'string' }, years: { type: 'string' }, seed: { type: 'string' }, force: { type: 'boolean', default: false }, help: { type: 'boolean', default: false } },
+    options: {
+      residents: { type: 'string' }, cases: { type: 'string' }, years: { type: 'string' }, copies: { type: 'string' }, seed: { type: 'string' },
+      force: { type: 'boolean', default: false }, help: { type: 'boolean', default: false },
+    },
     strict: true,
   });
   if (values.help) {
@@ -49,7 +56,11 @@ function options(argv: string[]): GenerateOptions {
   if (!Number.isInteger(cases) || cases < 0 || cases > 100_000_000) throw new Error(`--cases must be a whole number from 0 to 100,000,000\n${USAGE}`);
   const years = Number(values.years ?? 1);
   if (!(years > 0 && years <= 20)) throw new Error(`--years must be a number above 0 and at most 20\n${USAGE}`);
-  return { residents, cases, years, seed: values.seed ?? DEMO_SEED, force: values.force };
+  const copies = Number(values.copies ?? 1);
+  if (!Number.isInteger(copies) || copies < 1 || copies > 100) throw new Error(`--copies must be a whole number from 1 to 100\n${USAGE}`);
+  const copyOnly = copies > 1 && values.residents === undefined && values.cases === undefined;
+  if (copies > 1 && !copyOnly && cases === 0) throw new Error(`--copies multiplies a case history: give --cases too\n${USAGE}`);
+  return { residents, cases, years, seed: values.seed ?? DEMO_SEED, force: values.force, copies, copyOnly };
 }
 
 /**
@@ -130,6 +141,7 @@ async function main() {
   }
   try {
     await migrate(database.db);
+    if (opts.copyOnly) return await multiplyExisting(database, opts.copies);
     const existing = await database.db.selectFrom('region').select('id').limit(1).executeTakeFirst();
     if (existing) {
       if (!opts.force) throw new Error('this database already holds a city; pass --force to replace it (everything that hangs off the old city is deleted)');
@@ -158,6 +170,7 @@ async function main() {
         });
         const s = (performance.now() - t) / 1000;
         console.log(`case history in ${s.toFixed(1)} s: ${Math.round(history.cases / s).toLocaleString('en')} cases/s, ${Math.round(history.events / s).toLocaleString('en')} events/s`);
+        if (opts.copies > 1) await copies(database, opts.copies);
       }
       return city;
     })().finally(async () => {
@@ -175,6 +188,35 @@ async function main() {
     await database.close();
     release();
   }
+}
+
+/** The history written `times` times over, in one transaction, timed. */
+async function copies(database: Database, times: number) {
+  const t = performance.now();
+  const r = await database.db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL statement_timeout = 0`.execute(trx);
+    return copyHistory(trx, times);
+  });
+  const s = (performance.now() - t) / 1000;
+  console.log(`history copied to ${times}×: ${r.cases.toLocaleString('en')} cases, ${r.events.toLocaleString('en')} events in ${s.toFixed(1)} s (${Math.round(r.cases / s).toLocaleString('en')} cases/s)`);
+  return r;
+}
+
+/** `--copies K` alone: multiplies the history a generator run left in this database. */
+async function multiplyExisting(database: Database, times: number) {
+  const generated = await database.db.selectFrom('case_event').select('id').limit(1).executeTakeFirst();
+  if (!generated) throw new Error('this database holds no case history to copy: generate one first (--residents N --cases M)');
+  const started = performance.now();
+  const restoreIndexes = database.engine === 'postgres' ? await deferIndexes(database, HISTORY_TABLES) : async () => undefined;
+  try {
+    const r = await copies(database, times);
+    console.log(JSON.stringify(r));
+  } finally {
+    const t = performance.now();
+    await restoreIndexes();
+    if (database.engine === 'postgres') console.log(`indexes built in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+  }
+  console.log(`done in ${((performance.now() - started) / 1000).toFixed(1)} s`);
 }
 
 main().catch((e: Error) => {
