@@ -69,6 +69,7 @@ describe.skipIf(why !== null)(`a streaming replica (pg_basebackup -R)${why ? ` �
   let standbyPort = 0;
   let server: ServerProcess | null = null;
   let standby: pg.Client;
+  let primary: pg.Client;
   let district = '';
   let community = '';
   let streetOrg = '';
@@ -84,6 +85,11 @@ describe.skipIf(why !== null)(`a streaming replica (pg_basebackup -R)${why ? ` �
     for (let i = 0; i < n; i++) await api('POST', '/api/cases', community, { description: `副本测试 ${i} 楼道灯坏了，晚上看不见路`, category: 'facilities.street_light', channel: 'walk_in' });
   };
   const health = async () => (await (await fetch(`${server!.base}/api/health`)).json()) as { status: string; replica: { reachable: boolean; lagSeconds: number | null } | null };
+  /** waits until the standby has replayed everything the primary has written so far */
+  const replayed = async () => {
+    const { lsn } = (await primary.query<{ lsn: string }>('SELECT pg_current_wal_lsn()::text AS lsn')).rows[0];
+    while (!(await standby.query<{ ok: boolean }>('SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn AS ok', [lsn])).rows[0].ok) await sleep(20);
+  };
   /** polls until the ranking shows `want`; returns how long it took */
   const until = async (want: number, limitMs = 30_000) => {
     const started = Date.now();
@@ -104,6 +110,8 @@ describe.skipIf(why !== null)(`a streaming replica (pg_basebackup -R)${why ? ` �
     pgStart(`${dir}/standby`, standbyPort, ['-c hot_standby=on']);
     standby = new pg.Client({ connectionString: `postgres://linli@127.0.0.1:${standbyPort}/postgres` });
     await standby.connect();
+    primary = new pg.Client({ connectionString: `postgres://linli@127.0.0.1:${primaryPort}/postgres` });
+    await primary.connect();
 
     const dataDir = path.join(dir, 'linli');
     server = await startServer(
@@ -127,6 +135,7 @@ describe.skipIf(why !== null)(`a streaming replica (pg_basebackup -R)${why ? ` �
       await server.exited;
     }
     await standby?.end().catch(() => undefined);
+    await primary?.end().catch(() => undefined);
     pgStop(`${dir}/standby`);
     pgStop(`${dir}/primary`);
     rmSync(dir, { recursive: true, force: true });
@@ -134,6 +143,7 @@ describe.skipIf(why !== null)(`a streaming replica (pg_basebackup -R)${why ? ` �
 
   it('the ranking, read from the standby, catches up with cases created on the primary; health shows the lag', async () => {
     expect((await standby.query('SELECT pg_is_in_recovery() AS r')).rows[0].r).toBe(true);
+    await replayed();
     const before = await streetIntake();
 
     // streaming as usual: the standby replays within moments
@@ -158,6 +168,7 @@ describe.skipIf(why !== null)(`a streaming replica (pg_basebackup -R)${why ? ` �
   });
 
   it('with the standby stopped, the ranking falls back to the primary and health stays ok', async () => {
+    await replayed();
     const before = await streetIntake();
     await standby.end();
     pgStop(`${dir}/standby`);
