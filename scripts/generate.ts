@@ -77,6 +77,8 @@ async function singleConnection(url: string): Promise<{ database: Database; clie
   const database: Database = {
     engine: 'postgres',
     db,
+    reader: db,
+    replicaHealth: async () => null,
     onNotify: () => () => undefined,
     poolStats: () => ({ total: 1, idle: 0, waiting: 0 }),
     dump: () => Promise.reject(new Error('not available')),

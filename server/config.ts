@@ -14,6 +14,8 @@ export interface Config {
   dataDir: string;
   filesDir: string;
   databaseUrl: string | null;
+  /** a PostgreSQL read replica for rankings, dashboards and exports (DATABASE_REPLICA_URL); needs databaseUrl */
+  databaseReplicaUrl: string | null;
   /** master secret (32 bytes, hex or base64); null means "generate one in the data dir" (demo only) */
   secret: string | null;
   /** older master secrets still accepted for decryption during key rotation */
@@ -78,6 +80,7 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
     dataDir,
     filesDir: path.resolve(process.env.LINLI_FILES_DIR ?? path.join(dataDir, 'files')),
     databaseUrl: process.env.DATABASE_URL || null,
+    databaseReplicaUrl: process.env.DATABASE_REPLICA_URL || null,
     secret: process.env.LINLI_SECRET || null,
     previousSecrets: (process.env.LINLI_SECRET_PREVIOUS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     loadDemo: bool('LINLI_DEMO', mode === 'demo'),
@@ -101,6 +104,9 @@ export function loadConfig(overrides: Partial<Config> = {}): Config {
   };
   if (config.mode === 'production' && !config.secret) {
     throw new Error('LINLI_SECRET is required in production mode (32 random bytes, hex or base64)');
+  }
+  if (config.databaseReplicaUrl && !config.databaseUrl) {
+    throw new Error('DATABASE_REPLICA_URL needs DATABASE_URL: the embedded database has no replicas (set DATABASE_URL to the primary PostgreSQL server, or unset DATABASE_REPLICA_URL)');
   }
   if (config.auditRetentionMonths < 6) {
     throw new Error(`LINLI_AUDIT_RETENTION_MONTHS must be at least 6 (audit records are kept at least six months), got ${config.auditRetentionMonths}`);

@@ -36,6 +36,8 @@ async function main() {
     statementTimeoutMs: config.statementTimeoutMs,
     poolMax: config.dbPoolMax,
     queueMax: config.dbQueueMax,
+    replicaUrl: config.databaseReplicaUrl,
+    onReplicaFallback: (err) => log.warn({ err }, 'read replica unreachable: rankings, dashboards and exports read the primary meanwhile'),
   });
   const migrations = await migrate(database.db);
   if (migrations.applied.length) log.info({ applied: migrations.applied }, 'database migrated');
@@ -57,7 +59,7 @@ async function main() {
     `  Console:       ${url}/`,
     `  Resident page: ${url}/m/`,
     `  API docs:      ${url}/api/docs`,
-    `  Database:      ${database.engine === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pgdata')} (for trying Linli; use DATABASE_URL for production)` : 'PostgreSQL server (DATABASE_URL)'}`,
+    `  Database:      ${database.engine === 'pglite' ? `embedded PGlite in ${path.join(config.dataDir, 'pgdata')} (for trying Linli; use DATABASE_URL for production)` : `PostgreSQL server (DATABASE_URL)${config.databaseReplicaUrl ? ', read replica (DATABASE_REPLICA_URL)' : ''}`}`,
     `  Mode:          ${config.mode}`,
   ];
   if (demo) {

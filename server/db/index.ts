@@ -21,6 +21,18 @@ export interface DatabaseOptions {
   queueMax: number;
   /** start the embedded database from a dump (tests start from a migrated template) */
   loadDump?: Uint8Array;
+  /** a read replica (PostgreSQL only) for the reads of `Database.reader`; null or absent: none */
+  replicaUrl?: string | null;
+  /** told when reads fall back from an unreachable replica to the primary; at most once a minute */
+  onReplicaFallback?: (err: unknown) => void;
+}
+
+/** What /api/health says about the read replica. */
+export interface ReplicaHealth {
+  /** answered a trivial query within 2 s */
+  reachable: boolean;
+  /** how far its replay is behind the primary, in seconds; null when it is not a standby or cannot be asked */
+  lagSeconds: number | null;
 }
 
 export interface PoolStats {
@@ -36,7 +48,16 @@ export interface PoolStats {
  */
 export interface Database {
   engine: Engine;
+  /** the primary: every write, and every read that must see the latest commit */
   db: Kysely<DB>;
+  /**
+   * Heavy reads that write nothing and tolerate a second of lag (rankings, dashboards, exports): the
+   * read replica when one is configured (sessions are read-only), the primary while the replica
+   * cannot be reached, and simply `db` when there is no replica.
+   */
+  reader: Kysely<DB>;
+  /** null when no replica is configured */
+  replicaHealth(): Promise<ReplicaHealth | null>;
   /** listen to pg_notify('linli', payload) issued by committed transactions */
   onNotify(listener: (payload: string) => void): () => void;
   poolStats(): PoolStats;
@@ -64,6 +85,8 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
   return {
     engine: 'pglite',
     db,
+    reader: db,
+    replicaHealth: async () => null,
     onNotify(listener) {
       return client.onNotify((channel, payload) => channel === 'linli' && listener(payload));
     },
@@ -73,15 +96,16 @@ async function openPglite(opts: DatabaseOptions): Promise<Database> {
   };
 }
 
-async function openPostgres(opts: DatabaseOptions): Promise<Database> {
+/** A pg pool with Linli's session settings, and a bounded queue in front of it (see queueMax). */
+function boundedPool(url: string, opts: DatabaseOptions, max: number, extra: { application_name: string; options?: string }) {
   const pool = new pg.Pool({
-    connectionString: opts.databaseUrl!,
-    max: opts.poolMax,
+    connectionString: url,
+    max,
     // fail fast when the server is down instead of letting requests pile up
     connectionTimeoutMillis: 3_000,
     idleTimeoutMillis: 30_000,
     statement_timeout: opts.statementTimeoutMs,
-    application_name: 'linli',
+    ...extra,
   });
   pool.on('connect', (c) => {
     c.query(`SET TIME ZONE '${opts.timeZone.replace(/'/g, "''")}'`).catch(() => undefined);
@@ -91,10 +115,12 @@ async function openPostgres(opts: DatabaseOptions): Promise<Database> {
 
   // pg-pool queues a request even when an idle connection or room for a new one will serve it on
   // the next tick; only those left over really wait for a busy connection
-  const queued = () => Math.max(0, pool.waitingCount - pool.idleCount - (opts.poolMax - pool.totalCount));
+  const queued = () => Math.max(0, pool.waitingCount - pool.idleCount - (max - pool.totalCount));
   // a bounded wait queue: beyond queueMax waiting requests, answer 503 at once
   const guarded = new WeakSet<pg.PoolClient>();
-  const boundedPool = {
+  return {
+    pool,
+    queued,
     connect: async () => {
       if (queued() >= opts.queueMax) throw new DatabaseUnavailableError('too many requests waiting for the database');
       const client = await pool.connect();
@@ -108,8 +134,86 @@ async function openPostgres(opts: DatabaseOptions): Promise<Database> {
     },
     end: () => pool.end(),
   };
-  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool: boundedPool as unknown as pg.Pool }) });
+}
+
+const kyselyOver = (pool: { connect(): Promise<pg.PoolClient>; end(): Promise<void> }) =>
+  new Kysely<DB>({ dialect: new PostgresDialect({ pool: pool as unknown as pg.Pool }) });
+
+/** After the replica fails to connect, reads go to the primary for this long before it is tried again. */
+const REPLICA_RETRY_MS = 5_000;
+const FALLBACK_WARN_MS = 60_000;
+
+/**
+ * The reader over a replica: its own small pool whose sessions are read-only
+ * (default_transaction_read_only, so a write sent there by mistake fails instead of diverging).
+ * When the replica cannot be connected to, reads go to the primary: dashboards must not go down
+ * with the replica.
+ */
+function openReader(url: string, opts: DatabaseOptions, primary: ReturnType<typeof boundedPool>) {
+  const replica = boundedPool(url, opts, Math.max(2, Math.ceil(opts.poolMax / 2)), {
+    application_name: 'linli-reader',
+    options: '-c default_transaction_read_only=on',
+  });
+  let retryAt = 0;
+  let warnedAt = -Infinity;
+  const reader = kyselyOver({
+    connect: async () => {
+      if (Date.now() >= retryAt) {
+        try {
+          return await replica.connect();
+        } catch (e) {
+          // a full queue is load, not an outage: answer 503 like the primary would
+          if (e instanceof DatabaseUnavailableError) throw e;
+          retryAt = Date.now() + REPLICA_RETRY_MS;
+          if (Date.now() - warnedAt >= FALLBACK_WARN_MS) {
+            warnedAt = Date.now();
+            opts.onReplicaFallback?.(e);
+          }
+        }
+      }
+      return primary.connect();
+    },
+    end: replica.end,
+  });
+  // a replica's own statement: its lag behind the primary (0 when it has replayed all it received
+  // and is streaming; an idle primary would otherwise look like growing lag)
+  const health = async (): Promise<ReplicaHealth> => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error('replica health check timed out')), 2_000)));
+    const connecting = replica.connect();
+    let client: pg.PoolClient | null = null;
+    let broken = false;
+    try {
+      client = await Promise.race([connecting, timeout]);
+      const r = await Promise.race([
+        client.query<{ lag: number | null }>(`
+          SELECT CASE
+            WHEN NOT pg_is_in_recovery() THEN NULL
+            WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() AND EXISTS (SELECT 1 FROM pg_stat_wal_receiver) THEN 0
+            ELSE greatest(0, extract(epoch FROM now() - pg_last_xact_replay_timestamp()))
+          END::float8 AS lag`),
+        timeout,
+      ]);
+      return { reachable: true, lagSeconds: r.rows[0].lag };
+    } catch {
+      broken = client !== null;
+      return { reachable: false, lagSeconds: null };
+    } finally {
+      clearTimeout(timer);
+      // a connection that came too late goes back unused; one whose query timed out is dropped
+      if (client) client.release(broken);
+      else connecting.then((c) => c.release(), () => undefined);
+    }
+  };
+  return { reader, health };
+}
+
+async function openPostgres(opts: DatabaseOptions): Promise<Database> {
+  const primary = boundedPool(opts.databaseUrl!, opts, opts.poolMax, { application_name: 'linli' });
+  const { pool, queued } = primary;
+  const db = kyselyOver(primary);
   await db.selectNoFrom((eb) => eb.lit(1).as('one')).execute();
+  const replica = opts.replicaUrl ? openReader(opts.replicaUrl, opts, primary) : null;
 
   const listeners = new Set<(payload: string) => void>();
   let listener: pg.Client | null = null;
@@ -141,6 +245,8 @@ async function openPostgres(opts: DatabaseOptions): Promise<Database> {
   return {
     engine: 'postgres',
     db,
+    reader: replica?.reader ?? db,
+    replicaHealth: async () => (replica ? replica.health() : null),
     onNotify(l) {
       listeners.add(l);
       void startListener();
@@ -156,6 +262,7 @@ async function openPostgres(opts: DatabaseOptions): Promise<Database> {
         listener = null;
         await c.end().catch(() => undefined);
       }
+      await replica?.reader.destroy();
       await db.destroy();
     },
   };

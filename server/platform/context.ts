@@ -1,6 +1,6 @@
 import type { Kysely, Transaction } from 'kysely';
 import type { Logger } from 'pino';
-import type { DB, Executor, PoolStats } from '../db/index.ts';
+import type { DB, Executor, PoolStats, ReplicaHealth } from '../db/index.ts';
 import type { OrgKind, RegionLevel } from '../db/schema.ts';
 import type { Config } from '../config.ts';
 import type { Clock } from './clock.ts';
@@ -64,7 +64,12 @@ export type Principal = UserPrincipal | ResidentPrincipal | IntegrationPrincipal
 /** Cross-cutting services, built once at start-up. */
 export interface Platform {
   config: Config;
+  /** the primary database: writes, and reads that must see the latest commit */
   db: Kysely<DB>;
+  /** heavy reads that tolerate a second of lag: the read replica if configured (see readerOf) */
+  reader: Kysely<DB>;
+  /** the replica's reachability and lag; null when there is no replica */
+  replicaHealth: () => Promise<ReplicaHealth | null>;
   clock: Clock;
   pii: PiiCrypto;
   files: FileStore;
@@ -96,6 +101,14 @@ export interface Ctx {
 export async function inTransaction<T>(ctx: Ctx, fn: (trx: Transaction<DB>, ctx: Ctx) => Promise<T>): Promise<T> {
   if (ctx.db.isTransaction) return fn(ctx.db as Transaction<DB>, ctx);
   return ctx.db.transaction().execute((trx) => fn(trx, { ...ctx, db: trx }));
+}
+
+/**
+ * Where a heavy read that writes nothing and tolerates a second of lag goes (rankings, dashboards,
+ * exports): the read replica, unless the caller is inside a transaction, which must see its own writes.
+ */
+export function readerOf(ctx: Ctx): Executor {
+  return ctx.db.isTransaction ? ctx.db : ctx.platform.reader;
 }
 
 export function systemCtx(platform: Platform, name: string): Ctx {

@@ -61,6 +61,8 @@ export function createPlatform(config: Config, database: Database, log: Logger, 
   return {
     config,
     db: database.db,
+    reader: database.reader,
+    replicaHealth: () => database.replicaHealth(),
     clock,
     pii: new PiiCrypto(secret, overrides.previousSecrets ?? config.previousSecrets),
     files: overrides.files ?? new LocalFileStore(config.filesDir),

@@ -47,6 +47,8 @@ export class MemorySms implements SmsSender {
 export interface TestServer extends BuiltApp {
   platform: Platform;
   database: Database;
+  /** the replica's URL when one was asked for */
+  replicaUrl: string | null;
   clock: ManualClock;
   sms: MemorySms;
   logs: LogCapture;
@@ -65,6 +67,11 @@ export interface TestServerOptions {
   logLevel?: string;
   /** serve the built web apps too (browser tests) */
   web?: boolean;
+  /**
+   * PostgreSQL only: a read replica. 'copy' is another database made from the same template, which a
+   * test changes on its own to tell which handle a read came from; a string is the replica's URL.
+   */
+  replica?: 'copy' | string;
 }
 
 /** A fresh database copied from the migrated demo template, and the application on top of it. */
@@ -72,21 +79,36 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
   const template = inject('template');
   let database: Database;
   let dropDb: (() => Promise<void>) | null = null;
+  let replicaUrl: string | null = null;
   const config = testConfig({ logLevel: opts.logLevel ?? 'info', ...opts.config });
+  const logs = new LogCapture();
+  const log = createLogger(config, logs);
   if (template.engine === 'postgres') {
-    const name = `linli_t_${randomBytes(6).toString('hex')}`;
+    const names = [`linli_t_${randomBytes(6).toString('hex')}`];
+    if (opts.replica === 'copy') names.push(`${names[0]}_replica`);
     const admin = new pg.Client({ connectionString: template.baseUrl });
     await admin.connect();
-    await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template.templateDb}`);
+    for (const name of names) await admin.query(`CREATE DATABASE ${name} TEMPLATE ${template.templateDb}`);
     await admin.end();
-    database = await openDatabase({ databaseUrl: urlWithDatabase(template.baseUrl, name), dataDir: null, timeZone: config.timeZone, statementTimeoutMs: config.statementTimeoutMs, poolMax: 5, queueMax: config.dbQueueMax });
+    replicaUrl = opts.replica === 'copy' ? urlWithDatabase(template.baseUrl, names[1]) : (opts.replica ?? null);
+    database = await openDatabase({
+      databaseUrl: urlWithDatabase(template.baseUrl, names[0]),
+      dataDir: null,
+      timeZone: config.timeZone,
+      statementTimeoutMs: config.statementTimeoutMs,
+      poolMax: 5,
+      queueMax: config.dbQueueMax,
+      replicaUrl,
+      onReplicaFallback: (err) => log.warn({ err }, 'read replica unreachable: rankings, dashboards and exports read the primary meanwhile'),
+    });
     dropDb = async () => {
       const a = new pg.Client({ connectionString: template.baseUrl });
       await a.connect();
-      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      for (const name of names) await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await a.end();
     };
   } else {
+    if (opts.replica) throw new Error('a read replica needs PostgreSQL');
     database = await openDatabase({
       databaseUrl: null,
       dataDir: null,
@@ -98,10 +120,8 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     });
   }
   const clock = opts.clock === 'system' ? null : new ManualClock(opts.clock ?? new Date().toISOString());
-  const logs = new LogCapture();
   const sms = new MemorySms();
-  const log = createLogger(config, logs);
-  const platform = createPlatform({ ...config, databaseUrl: template.engine === 'postgres' ? 'test' : null }, database, log, {
+  const platform = createPlatform({ ...config, databaseUrl: template.engine === 'postgres' ? 'test' : null, databaseReplicaUrl: replicaUrl }, database, log, {
     clock: (clock ?? undefined) as Clock | undefined,
     files: new MemoryFileStore(),
     sms,
@@ -113,6 +133,7 @@ export async function startTestServer(opts: TestServerOptions = {}): Promise<Tes
     ...built,
     platform,
     database,
+    replicaUrl,
     clock: clock ?? new ManualClock(),
     sms,
     logs,

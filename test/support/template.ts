@@ -27,6 +27,7 @@ export function testConfig(overrides: Partial<Config> = {}): Config {
     mode: 'demo',
     dataDir: mkdtempSync(path.join(os.tmpdir(), 'linli-test-')),
     databaseUrl: null,
+    databaseReplicaUrl: null,
     secret: TEST_SECRET,
     loadDemo: true,
     logLevel: 'silent',

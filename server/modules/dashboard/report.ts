@@ -1,6 +1,6 @@
 import ExcelJS from 'exceljs';
 import { requireUser } from '../../platform/access/index.ts';
-import type { Ctx } from '../../platform/context.ts';
+import { readerOf, type Ctx } from '../../platform/context.ts';
 import { t } from '../../platform/i18n/index.ts';
 import { orgMetrics, type MetricLevel } from '../metrics/service.ts';
 import { summary } from './service.ts';
@@ -12,12 +12,13 @@ const PERCENT = '0.0%';
  * The monthly report for superiors: an overview sheet, one ranking sheet per level of child
  * organisation that has any (composite score and the three rates), and the month's intake by day,
  * category, channel, progress and hot spot. Built in memory: it is a few hundred rows at most.
+ * Everything is read from the replica (summary and orgMetrics route their own reads).
  */
 export async function monthlyReport(ctx: Ctx, month: string): Promise<Buffer> {
   const user = requireUser(ctx);
   const s = await summary(ctx, month);
   const L = (key: string, params: Record<string, string | number> = {}) => t(ctx.lang, `dashboard.${key}`, params);
-  const org = (await ctx.db.selectFrom('org').select('name').where('id', '=', user.orgId).executeTakeFirst())?.name ?? L('all');
+  const org = (await readerOf(ctx).selectFrom('org').select('name').where('id', '=', user.orgId).executeTakeFirst())?.name ?? L('all');
   const wb = new ExcelJS.Workbook();
   wb.creator = 'Linli';
   wb.created = ctx.platform.clock.now();

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { requirePermission, scopeOf } from '../../platform/access/index.ts';
-import type { Ctx } from '../../platform/context.ts';
+import { readerOf, type Ctx } from '../../platform/context.ts';
 import { invalid } from '../../platform/errors.ts';
 import { periodRange } from '../cases/service.ts';
 import { caseVisible, type CaseEB } from '../cases/store.ts';
@@ -40,13 +40,15 @@ const nameColumn = (ctx: Ctx) => (ctx.lang === 'en' ? 'name_en' : ctx.lang === '
  * The command centre's numbers for the caller's scope: what came in during the period (by day, top
  * category, channel, how far it got, where it clusters) and the open work now (overdue, at risk, by
  * grid). One pass per grouping over the scoped cases; the period's cases are found by reported_at.
+ * Read from the replica (readerOf): a command centre can be a second behind.
  */
 export async function summary(ctx: Ctx, period: string) {
   const { range, visible } = request(ctx, period);
   const tz = ctx.platform.config.timeZone;
   const now = ctx.platform.clock.now();
-  const inPeriod = () => ctx.db.selectFrom('cases as c').where(visible).where('c.reported_at', '>=', range.from).where('c.reported_at', '<', range.to);
-  const open = () => ctx.db.selectFrom('cases as c').where(visible).where('c.status', 'not in', [...FINISHED]);
+  const reader = readerOf(ctx);
+  const inPeriod = () => reader.selectFrom('cases as c').where(visible).where('c.reported_at', '>=', range.from).where('c.reported_at', '<', range.to);
+  const open = () => reader.selectFrom('cases as c').where(visible).where('c.status', 'not in', [...FINISHED]);
 
   const [byDayRows, byCategoryRows, byChannelRows, funnelRow, statusRows, hotRows, openTotals, atRiskRow, byGridRows, overdueRows] = await Promise.all([
     inPeriod()

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Executor } from '../../db/index.ts';
 import { inScope, requirePermission, scopeOf } from '../../platform/access/index.ts';
 import { audit } from '../../platform/audit/index.ts';
-import { inTransaction, type Ctx, type Platform } from '../../platform/context.ts';
+import { inTransaction, readerOf, type Ctx, type Platform } from '../../platform/context.ts';
 import { invalid } from '../../platform/errors.ts';
 import { getConfig, invalidateConfig, type CasesConfig } from '../cases/config.ts';
 import { periodRange } from '../cases/service.ts';
@@ -98,10 +98,16 @@ function metricsRequest(ctx: Ctx, period: string) {
   return { days: r.days, scope: scopeOf(ctx) };
 }
 
-/** Organisations of one level in the caller's scope, with their numbers for the period, ranked by score. */
+/**
+ * Organisations of one level in the caller's scope, with their numbers for the period, ranked by
+ * score. Read from the replica (readerOf): the rollup and the deltas not yet folded on the same
+ * handle, so a ranking is at most the replica's lag behind. The weights come from the primary: the
+ * configuration cache must not keep a value the replica has not caught up with yet.
+ */
 export async function orgMetrics(ctx: Ctx, period: string, level: MetricLevel) {
   const { days, scope } = metricsRequest(ctx, period);
-  const orgs = await ctx.db
+  const reader = readerOf(ctx);
+  const orgs = await reader
     .selectFrom('org as o')
     .leftJoin('region as rg', 'rg.id', 'o.region_id')
     .select(['o.id', 'o.name'])
@@ -111,7 +117,7 @@ export async function orgMetrics(ctx: Ctx, period: string, level: MetricLevel) {
     .orderBy('o.name')
     .execute();
   const cfg = await getConfig(ctx.platform, ctx.db);
-  const counts = await countsFor(ctx.db, orgs.map((o) => o.id), days[0], days[1]);
+  const counts = await countsFor(reader, orgs.map((o) => o.id), days[0], days[1]);
   const kind = level === 'street' || level === 'community' ? 'region' : 'handler';
   const rows = orgs.map((o) => ({ orgId: o.id, name: o.name, ...ratesOf(counts.get(o.id) ?? {}, cfg, kind) }));
   // standard competition ranking (1, 2, 2, 4); no score ranks last
@@ -119,17 +125,18 @@ export async function orgMetrics(ctx: Ctx, period: string, level: MetricLevel) {
   return sorted.map((r) => ({ ...r, rank: r.score === null ? null : 1 + sorted.filter((x) => (x.score ?? -1) > r.score!).length }));
 }
 
-/** Grid workers' valid-report and on-time verification rates. */
+/** Grid workers' valid-report and on-time verification rates (read like orgMetrics, from the replica). */
 export async function gridWorkerMetrics(ctx: Ctx, period: string) {
   const { days, scope } = metricsRequest(ctx, period);
-  const users = await ctx.db
+  const reader = readerOf(ctx);
+  const users = await reader
     .selectFrom('app_user as u')
     .innerJoin('region as rg', 'rg.id', 'u.grid_id')
     .select(['u.id', 'u.display_name', 'u.grid_id'])
     .where((eb) => inScope(eb, scope, { regionOf: 'rg' }))
     .orderBy('u.display_name')
     .execute();
-  const counts = await countsFor(ctx.db, users.map((u) => u.id), days[0], days[1]);
+  const counts = await countsFor(reader, users.map((u) => u.id), days[0], days[1]);
   return users.map((u) => {
     const c = counts.get(u.id) ?? {};
     return {

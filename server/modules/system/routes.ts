@@ -4,6 +4,13 @@ import type { Platform } from '../../platform/context.ts';
 import { DateTime, Nullable, responses, Uuid } from '../../platform/http/schemas.ts';
 import * as service from './service.ts';
 
+const HealthFields = {
+  database: Type.String(),
+  version: Type.String(),
+  databaseLatencyMs: Nullable(Type.Number()),
+  replica: Nullable(Type.Object({ reachable: Type.Boolean(), lagSeconds: Nullable(Type.Number()) })),
+};
+
 const AuditRecord = Type.Object({
   seq: Type.Integer(),
   at: DateTime,
@@ -36,9 +43,10 @@ export function systemRoutes(app: App, platform: Platform) {
         tags: ['system'],
         summary: 'Liveness and database state',
         security: [],
+        description: 'replica: null without DATABASE_REPLICA_URL; otherwise whether it answers and its replay lag in seconds (null when it is not a streaming standby). An unreachable replica does not degrade the status: its reads go to the primary.',
         response: {
-          200: Type.Object({ status: Type.Literal('ok'), database: Type.String(), version: Type.String(), databaseLatencyMs: Nullable(Type.Number()) }),
-          503: Type.Object({ status: Type.Literal('degraded'), database: Type.String(), version: Type.String(), databaseLatencyMs: Nullable(Type.Number()) }),
+          200: Type.Object({ status: Type.Literal('ok'), ...HealthFields }),
+          503: Type.Object({ status: Type.Literal('degraded'), ...HealthFields }),
         },
       },
     },

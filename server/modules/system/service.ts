@@ -3,21 +3,26 @@ import { requirePermission, scopeOf } from '../../platform/access/index.ts';
 import { sealPending, verifyChain, audit } from '../../platform/audit/index.ts';
 import { inTransaction, type Ctx, type Platform } from '../../platform/context.ts';
 import { regionColumn } from '../../platform/access/index.ts';
+import type { ReplicaHealth } from '../../db/index.ts';
 
 export interface Health {
   status: 'ok' | 'degraded';
   database: 'pglite' | 'postgres';
   version: string;
   databaseLatencyMs: number | null;
+  /** the read replica (DATABASE_REPLICA_URL); null when there is none and the primary serves every read */
+  replica: ReplicaHealth | null;
 }
 
 /**
  * ok when the database answers a trivial query within 2 seconds and no request is queueing for a
- * connection; degraded otherwise (a load balancer then sends traffic elsewhere).
+ * connection; degraded otherwise (a load balancer then sends traffic elsewhere). The replica is
+ * reported but does not make the process degraded: its reads fall back to the primary.
  */
 export async function health(platform: Platform): Promise<Health> {
   const started = Date.now();
   let ok = platform.dbStats().waiting === 0;
+  const replica = platform.replicaHealth();
   try {
     await Promise.race([
       sql`SELECT 1`.execute(platform.db),
@@ -31,6 +36,7 @@ export async function health(platform: Platform): Promise<Health> {
     database: platform.engine,
     version: platform.config.version,
     databaseLatencyMs: ok ? Date.now() - started : null,
+    replica: await replica,
   };
 }
 

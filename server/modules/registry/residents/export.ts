@@ -1,6 +1,6 @@
 import type { FastifyReply } from 'fastify';
 import { audit } from '../../../platform/audit/index.ts';
-import { inTransaction, type Ctx } from '../../../platform/context.ts';
+import { inTransaction, readerOf, type Ctx } from '../../../platform/context.ts';
 import { forbidden } from '../../../platform/errors.ts';
 import { hasPermission, inScope, requirePermission, scopeOf } from '../../../platform/access/index.ts';
 import { POLITICAL_ZH, RELATION_ZH } from '../imports/columns.ts';
@@ -19,6 +19,9 @@ const STATUS_ZH = { active: '在册', moved_out: '已迁出', deceased: '已死�
  * administrator's approval of this filter (approval=<id>, docs/security.md: four eyes). Every export is audited with its
  * filter and whether numbers were shown in full. The header names are the import template's, so
  * an unmasked export can be edited and imported back.
+ *
+ * The audit record and the spent approval commit on the primary before a row is read; the rows
+ * themselves are read from the replica (readerOf), as they were already read after that commit.
  */
 export async function exportResidents(ctx: Ctx, reply: FastifyReply, query: Omit<SearchQuery, 'cursor' | 'limit'> & { masked?: boolean; unmasked?: boolean; approval?: string }) {
   requirePermission(ctx, 'resident.export');
@@ -32,15 +35,16 @@ export async function exportResidents(ctx: Ctx, reply: FastifyReply, query: Omit
     await audit(c, { action: 'resident.export', entityType: 'resident', entityId: null, details: { filter: { ...filter, q: filter.q ? '(text)' : undefined }, unmasked } });
   });
 
+  const readCtx = { ...ctx, db: readerOf(ctx) };
   const regions = new Map(
-    (await ctx.db.selectFrom('region as rg').select(['rg.id', 'rg.name']).where('rg.level', 'in', ['community', 'grid']).where((eb) => inScope(eb, scopeOf(ctx), { regionOf: 'rg' })).execute()).map((r) => [r.id, r.name]),
+    (await readCtx.db.selectFrom('region as rg').select(['rg.id', 'rg.name']).where('rg.level', 'in', ['community', 'grid']).where((eb) => inScope(eb, scopeOf(ctx), { regionOf: 'rg' })).execute()).map((r) => [r.id, r.name]),
   );
-  const tagNames = new Map((await ctx.db.selectFrom('care_tag').select(['code', 'name_zh']).execute()).map((t) => [t.code, t.name_zh]));
+  const tagNames = new Map((await readCtx.db.selectFrom('care_tag').select(['code', 'name_zh']).execute()).map((t) => [t.code, t.name_zh]));
   const day = today(ctx);
   const sheet = streamingSheet('居民', HEADERS);
   const pii = ctx.platform.pii;
   const write = async () => {
-    for await (const page of allResidents(ctx, filter)) {
+    for await (const page of allResidents(readCtx, filter)) {
       for (const r of page) {
         const shown = unmasked ? { idNumber: pii.decrypt(r.id_enc), phone: r.phone_enc ? pii.decrypt(r.phone_enc) : null } : masked(ctx, r);
         sheet.add([
