@@ -115,8 +115,10 @@ async function deferIndexes(database: Database, tables: string[]): Promise<() =>
 
 /** Everything a previous city left behind: the tree, organisations, accounts, and all that hangs off them. */
 async function clearCity(database: Database) {
-  // case events and metric rollups hold no foreign keys, so the cascade does not reach them
-  await sql`TRUNCATE region, org, app_user, resident_account, idempotency_key, otp_code, job, case_event, metric_daily, metric_delta RESTART IDENTITY CASCADE`.execute(database.db);
+  // case events and metric rollups hold no foreign keys, nor do the tables whose keys into the
+  // registry went for distribution by district (server/db/distribution.ts), so the cascade does not reach them
+  await sql`TRUNCATE region, org, app_user, resident_account, idempotency_key, otp_code, job, case_event, metric_daily, metric_delta,
+    resident_tag, resident_change, property_compound, fund_proposal, fund_vote RESTART IDENTITY CASCADE`.execute(database.db);
   await sql`DELETE FROM setting WHERE key = 'demo.loaded'`.execute(database.db);
 }
 

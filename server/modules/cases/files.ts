@@ -65,7 +65,7 @@ export async function linkAttachments(db: Executor, ctx: Ctx, c: CaseRow, ids: s
   await db
     .insertInto('case_attachment')
     .values(unique.map((file_id) => ({ case_id: c.id, file_id, kind, district_id: c.district_id, event_id: eventId, added_at: ctx.platform.clock.now() })))
-    .onConflict((oc) => oc.columns(['case_id', 'file_id']).doNothing())
+    .onConflict((oc) => oc.columns(['case_id', 'file_id', 'district_id']).doNothing())
     .execute();
 }
 

@@ -267,6 +267,8 @@ const steps: Record<Action, (s: Step) => Promise<Outcome>> = {
     if (!input.targetCaseId || input.targetCaseId === row.id) throw invalid('targetCaseId', 'validation.required');
     const target = await store.findCase(trx, ctx.principal, caseScope(ctx), input.targetCaseId);
     if (!target || ['merged', 'rejected'].includes(target.status)) throw invalid('targetCaseId', 'error.not_found');
+    // a district's cases live together (docs/scaling.md §6): merged_into points within the district
+    if (target.district_id !== row.district_id) throw invalid('targetCaseId', 'cases.merge_other_district');
     await cancelDeadlines(trx, row.id, 'all');
     return {
       patch: { merged_into: target.id, closed_at: s.now },

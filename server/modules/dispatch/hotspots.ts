@@ -63,7 +63,7 @@ export async function detectHotSpots(db: Executor, ctx: Ctx, cfg: CasesConfig, r
         grid_id: row.grid_id, place_kind: kind, place_id: placeId, category: row.category_top, window_days: h.windowDays, threshold,
         case_count: cases.length, first_reported_at: cases[0].reported_at, last_reported_at: cases[cases.length - 1].reported_at, raised_at: now,
       })
-      .onConflict((oc) => oc.columns(['place_kind', 'place_id', 'category']).where('status', '=', 'open').doNothing())
+      .onConflict((oc) => oc.columns(['place_kind', 'place_id', 'category', 'district_id']).where('status', '=', 'open').doNothing())
       .returning('id')
       .executeTakeFirst();
     // another intake raised it a moment ago: this report joins that one

@@ -105,7 +105,7 @@ export async function recordSuggestion(db: Executor, ctx: Ctx, cfg: CasesConfig,
       category: best.category, sub_category: best.subCategory ?? null, confidence: Math.min(1, Math.max(0, best.confidence)),
       handler_org_id: handler.orgId, handler_matched: handler.matched,
     })
-    .onConflict((oc) => oc.column('case_id').doNothing())
+    .onConflict((oc) => oc.columns(['case_id', 'district_id']).doNothing())
     .execute();
 }
 

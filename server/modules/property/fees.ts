@@ -33,7 +33,7 @@ export async function createCharges(ctx: Ctx, compoundId: string, period: string
       }));
     let created = 0;
     for (let i = 0; i < rows.length; i += 500) {
-      const r = await trx.insertInto('fee_charge').values(rows.slice(i, i + 500)).onConflict((oc) => oc.columns(['household_id', 'period']).doNothing()).returning('id').execute();
+      const r = await trx.insertInto('fee_charge').values(rows.slice(i, i + 500)).onConflict((oc) => oc.columns(['household_id', 'period', 'district_id']).doNothing()).returning('id').execute();
       created += r.length;
     }
     await audit(ctx, { action: 'property.fees.charge', entityType: 'compound', entityId: compoundId, details: { period, created, withoutArea: households.length - rows.length } });
@@ -69,7 +69,7 @@ async function insertPayments(db: Executor, ctx: Ctx, rows: (PaymentInput & { co
       id: newId(), household_id: p.householdId, compound_id: p.compound.id, company_org_id: p.company, amount_fen: p.amountFen, paid_on: p.paidOn, method: p.method,
       reference: p.reference ?? null, source, recorded_by: userId(ctx), city_id: p.located.city_id, district_id: p.located.district_id, street_id: p.located.street_id, community_id: p.located.community_id, created_at: now(ctx),
     })))
-    .onConflict((oc) => oc.columns(['compound_id', 'reference']).where('reference', 'is not', null).doNothing())
+    .onConflict((oc) => oc.columns(['compound_id', 'reference', 'district_id']).where('reference', 'is not', null).doNothing())
     .returning('id')
     .execute();
   return r.length;

@@ -97,7 +97,7 @@ export async function computeWarnings(ctx: Ctx, scope: Scope) {
       await trx
         .insertInto('property_warning')
         .values({ id, compound_id: c.id, company_org_id: c.property_company_org_id, risk, signals: JSON.stringify(signals), city_id: c.city_id, district_id: c.district_id, street_id: c.street_id, community_id: c.community_id, created_at: at, updated_at: at })
-        .onConflict((oc) => oc.column('compound_id').where('acknowledged_at', 'is', null).doNothing())
+        .onConflict((oc) => oc.columns(['compound_id', 'district_id']).where('acknowledged_at', 'is', null).doNothing())
         .execute();
       const orgs = await overseersOf(trx, c);
       await notify(trx, at, orgs.map((o) => ({ to: { orgId: o }, caseId: null, kind: 'property.warning', key: 'property.notify.warning', params: { compound: c.name, risk, signals: signals.map((s) => s.code).join(',') } })));

@@ -70,13 +70,13 @@ export async function loadRegistry(ctx: Ctx, city: SynthCity, refs: DemoRefs) {
   );
   await bulk(
     'unit',
-    ['id', 'building_id', 'number', 'name'],
+    ['id', 'building_id', 'number', 'name', 'district_id'],
     (function* () {
       for (const b of city.buildings) {
         for (let u = 1; u <= b.unitCount; u++) {
           const id = newId();
           unitIds.set(`${b.key}|${u}`, id);
-          yield [id, refs.buildings.get(b.key)!, String(u), `${u}单元`];
+          yield [id, refs.buildings.get(b.key)!, String(u), `${u}单元`, buildingPlace.get(b.key)!.district_id];
         }
       }
     })(),
@@ -107,6 +107,9 @@ export async function loadRegistry(ctx: Ctx, city: SynthCity, refs: DemoRefs) {
   const residentIds = new UuidList(city.residentCount);
   const keepRefs = city.residentCount <= KEEP_RESIDENT_REFS;
   const seal = refs.seal ?? sealInThread(pii);
+  const unhoused = { ...at.get(refs.regions.get(city.compounds[0].communityKey)!)!, grid_id: null };
+  /** Where a resident lives: their building's place, or the first community for the unhoused. */
+  const residentPlace = (p: SynthResident) => (p.householdKey ? buildingPlace.get(householdByKey.get(p.householdKey)!.buildingKey)! : unhoused);
   /** One batch of residents as rows, their numbers sealed (possibly on worker threads). */
   const residentRows = async (batch: SynthResident[]) => {
     // ids in stream order now, before waiting: later passes find them by position
@@ -129,7 +132,7 @@ export async function loadRegistry(ctx: Ctx, city: SynthCity, refs: DemoRefs) {
       return [
         id, p.name, nameKey(p.name), p.gender, p.birthDate, ids[i].enc, ids[i].hash, p.idNumber.slice(-4), ph?.enc ?? null, ph?.hash ?? null, p.phone ? p.phone.slice(-4) : null, p.ethnicity,
         p.politicalStatus, p.registeredAddress, p.registeredRegionCode, separated, h ? refs.households.get(h.key)! : null, p.relation,
-        b ? refs.buildings.get(b.key)! : null, b ? refs.compounds.get(b.compoundKey)! : null, ...placeOf(b ? buildingPlace.get(b.key)! : { ...at.get(refs.regions.get(city.compounds[0].communityKey)!)!, grid_id: null }),
+        b ? refs.buildings.get(b.key)! : null, b ? refs.compounds.get(b.compoundKey)! : null, ...placeOf(residentPlace(p)),
       ];
     });
   };
@@ -154,7 +157,7 @@ export async function loadRegistry(ctx: Ctx, city: SynthCity, refs: DemoRefs) {
   );
   await bulk(
     'household_member',
-    ['id', 'resident_id', 'household_id', 'relation', 'valid_from', 'reason_in'],
+    ['id', 'resident_id', 'household_id', 'relation', 'valid_from', 'reason_in', 'district_id'],
     (function* () {
       let i = 0;
       for (const p of city.residents()) {
@@ -163,18 +166,19 @@ export async function loadRegistry(ctx: Ctx, city: SynthCity, refs: DemoRefs) {
         const b = buildingByKey.get(householdByKey.get(p.householdKey)!.buildingKey)!;
         // moved in when the compound was built, or at birth if later
         const built = `${compoundByKey.get(b.compoundKey)!.builtYear}-01-01`;
-        yield [newId(), id, refs.households.get(p.householdKey)!, p.relation, p.birthDate > built ? p.birthDate : built, 'generated'];
+        yield [newId(), id, refs.households.get(p.householdKey)!, p.relation, p.birthDate > built ? p.birthDate : built, 'generated', buildingPlace.get(b.key)!.district_id];
       }
     })(),
   );
   await bulk(
     'resident_tag',
-    ['id', 'resident_id', 'tag', 'valid_from'],
+    ['id', 'resident_id', 'tag', 'valid_from', 'district_id'],
     (function* () {
       let i = 0;
       for (const p of city.residents()) {
         const id = residentIds.get(i++);
-        for (const t of p.careTags) yield [newId(), id, t.tag, t.since];
+        const districtId = residentPlace(p).district_id;
+        for (const t of p.careTags) yield [newId(), id, t.tag, t.since, districtId];
       }
     })(),
   );

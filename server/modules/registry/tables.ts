@@ -50,6 +50,8 @@ export interface LocatedLoose extends Located {
 export interface UnitTable {
   id: string;
   building_id: string;
+  /** the building's (docs/scaling.md §6) */
+  district_id: string;
   number: string;
   name: string;
   created_at: CreatedAt;
@@ -117,6 +119,8 @@ export interface HouseholdMemberTable {
   id: string;
   resident_id: string;
   household_id: string;
+  /** the household's: a membership stays where it was when the resident moves on */
+  district_id: string;
   relation: Relation;
   valid_from: DateText;
   valid_to: DateText | null;
@@ -130,6 +134,8 @@ export interface HouseholdMemberTable {
 export interface ResidentTagTable {
   id: string;
   resident_id: string;
+  /** the resident's: tags move with the resident (residents/store.ts updateResident) */
+  district_id: string;
   tag: string;
   valid_from: DateText;
   valid_to: DateText | null;

@@ -39,12 +39,12 @@ export class Applier {
     this.actor = ctx.principal.kind === 'user' ? ctx.principal.id : null;
   }
 
-  private async unitId(buildingId: string, unit: string) {
+  private async unitId(building: { id: string; district_id: string }, unit: string) {
     if (!unit) return null;
-    const key = `${buildingId}|${unit}`;
+    const key = `${building.id}|${unit}`;
     let id = this.units.get(key);
     if (!id) {
-      id = await places.ensureUnit(this.db, buildingId, unit, newId());
+      id = await places.ensureUnit(this.db, building, unit, newId());
       this.units.set(key, id);
     }
     return id;
@@ -75,7 +75,7 @@ export class Applier {
       out.set(key, id);
       const b = it.place.building;
       fresh.push({
-        id, building_id: b.id, unit_id: await this.unitId(b.id, it.place.unit), unit_no: it.place.unit, room_no: it.place.room,
+        id, building_id: b.id, unit_id: await this.unitId(b, it.place.unit), unit_no: it.place.unit, room_no: it.place.room,
         floor: it.floor ?? (/^\d{3,4}$/.test(it.place.room) ? Math.floor(Number(it.place.room) / 100) || null : null), area_m2: it.area ?? null, occupancy: it.occupancy ?? 'owner',
         compound_id: b.compound_id, city_id: b.city_id, district_id: b.district_id, street_id: b.street_id, community_id: b.community_id, grid_id: b.grid_id,
       });
@@ -121,7 +121,7 @@ export class Applier {
         }
         await places.updateBuilding(this.db, b.id, { ...set, updated_at: this.ctx.platform.clock.now() });
         if (set.grid_id) await places.moveBuildingPlace(this.db, b.id, r.grid.id);
-        for (let u = 1; u <= (set.unit_count ?? 0); u++) await this.unitId(b.id, String(u));
+        for (let u = 1; u <= (set.unit_count ?? 0); u++) await this.unitId(b, String(u));
         this.result.updated++;
         continue;
       }
@@ -132,7 +132,7 @@ export class Applier {
         floors: r.floors ?? null, unit_count: r.unitCount ?? null, lng: null, lat: null,
         city_id: g.city_id, district_id: g.district_id, street_id: g.street_id, community_id: g.community_id, grid_id: g.id,
       });
-      for (let u = 1; u <= (r.unitCount ?? 0); u++) await this.unitId(id, String(u));
+      for (let u = 1; u <= (r.unitCount ?? 0); u++) await this.unitId({ id, district_id: g.district_id }, String(u));
       this.lookup.addBuilding({ id, compound_id: r.compound?.id ?? null, number_key: r.numberKey, city_id: g.city_id, district_id: g.district_id, street_id: g.street_id, community_id: g.community_id, grid_id: g.id, compound_name: r.compound?.name ?? null });
       this.result.created++;
     }
@@ -157,8 +157,8 @@ export class Applier {
       'id', 'name', 'name_key', 'gender', 'birth_date', 'id_enc', 'id_hash', 'id_tail', 'phone_enc', 'phone_hash', 'phone_tail', 'ethnicity', 'political_status',
       'registered_address', 'separated', 'relation', 'household_id', 'building_id', 'compound_id', 'city_id', 'district_id', 'street_id', 'community_id', 'grid_id', 'created_by',
     ];
-    const memberRow = (residentId: string, householdId: string, relation: string, from: string, reason: string) => [newId(), residentId, householdId, relation, from, reason, this.actor];
-    const tagRow = (residentId: string, tag: string) => [newId(), residentId, tag, this.day, this.actor];
+    const memberRow = (residentId: string, householdId: string, districtId: string, relation: string, from: string, reason: string) => [newId(), residentId, householdId, districtId, relation, from, reason, this.actor];
+    const tagRow = (residentId: string, districtId: string, tag: string) => [newId(), residentId, districtId, tag, this.day, this.actor];
 
     for (let i = 0; i < batch.length; i++) {
       const rec = batch[i];
@@ -178,8 +178,8 @@ export class Applier {
           rec.politicalStatus ?? null, rec.registeredAddress ?? null, deriveSeparated(rec.registeredAddress ?? null, rec.place ? dwellingOf(rec.place) : null), relation,
           home.household_id, home.building_id, home.compound_id, home.city_id, home.district_id, home.street_id, home.community_id, home.grid_id, this.actor,
         ]);
-        if (householdId) newMembers.push(memberRow(id, householdId, relation!, rec.movedInOn ?? this.day, 'imported'));
-        for (const t of rec.tags) newTags.push(tagRow(id, t));
+        if (householdId) newMembers.push(memberRow(id, householdId, home.district_id, relation!, rec.movedInOn ?? this.day, 'imported'));
+        for (const t of rec.tags) newTags.push(tagRow(id, home.district_id, t));
         this.result.created++;
         continue;
       }
@@ -187,15 +187,15 @@ export class Applier {
         this.result.skipped++;
         continue;
       }
-      const changed = await this.update(current, rec, place, openByResident.get(current.id) ?? null);
+      const { changed, districtId } = await this.update(current, rec, place, openByResident.get(current.id) ?? null);
       const addTags = rec.tags.filter((t) => !openTags.has(`${current.id}|${t}`));
-      for (const t of addTags) newTags.push(tagRow(current.id, t));
+      for (const t of addTags) newTags.push(tagRow(current.id, districtId, t));
       if (changed || addTags.length) this.result.updated++;
       else this.result.unchanged++;
     }
     await this.bulk('resident', residentCols, newResidents);
-    await this.bulk('household_member', ['id', 'resident_id', 'household_id', 'relation', 'valid_from', 'reason_in', 'created_by'], newMembers);
-    await this.bulk('resident_tag', ['id', 'resident_id', 'tag', 'valid_from', 'created_by'], newTags);
+    await this.bulk('household_member', ['id', 'resident_id', 'household_id', 'district_id', 'relation', 'valid_from', 'reason_in', 'created_by'], newMembers);
+    await this.bulk('resident_tag', ['id', 'resident_id', 'district_id', 'tag', 'valid_from', 'created_by'], newTags);
   }
 
   private inScope(r: { city_id: string; district_id: string; street_id: string; community_id: string; grid_id: string | null }) {
@@ -205,13 +205,13 @@ export class Applier {
     return (r as Record<string, unknown>)[`${s.level}_id`] === s.regionId;
   }
 
-  /** Brings a stored resident in line with a row; returns whether anything was written. */
+  /** Brings a stored resident in line with a row; returns whether anything was written, and the district the resident is in now. */
   private async update(
     current: Selectable<ResidentTable>,
     rec: ResidentRecord,
     place: { household_id: string | null; building_id: string; compound_id: string | null; city_id: string; district_id: string; street_id: string; community_id: string; grid_id: string } | null,
     open: { id: string; household_id: string; relation: string } | null,
-  ): Promise<boolean> {
+  ): Promise<{ changed: boolean; districtId: string }> {
     const pii = this.ctx.platform.pii;
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     const set: Updateable<ResidentTable> = {};
@@ -241,7 +241,7 @@ export class Applier {
     if (moves) {
       if (open) await residents.closeMembership(this.db, open.id, rec.movedInOn && rec.movedInOn >= this.day ? rec.movedInOn : this.day, open.household_id === place.household_id ? 'relation_changed' : 'moved', this.actor);
       await residents.insertMembership(this.db, {
-        id: newId(), resident_id: current.id, household_id: place.household_id!, relation, valid_from: open ? this.day : (rec.movedInOn ?? this.day),
+        id: newId(), resident_id: current.id, household_id: place.household_id!, district_id: place.district_id, relation, valid_from: open ? this.day : (rec.movedInOn ?? this.day),
         reason_in: open?.household_id === place.household_id ? 'relation_changed' : 'imported', created_by: this.actor,
       });
       changes.household = { from: open?.household_id ?? null, to: place.household_id };
@@ -250,12 +250,13 @@ export class Applier {
       Object.assign(set, { ...this.lookup.home!, household_id: null, building_id: null, compound_id: null, relation: null, status: 'active' });
       changes.status = { from: current.status, to: 'active' };
     }
-    if (Object.keys(changes).length === 0) return false;
+    const districtId = set.district_id ?? current.district_id;
+    if (Object.keys(changes).length === 0) return { changed: false, districtId };
     if (changes.registeredAddress || moves) {
       set.separated = rec.place ? deriveSeparated(set.registered_address ?? current.registered_address, dwellingOf(rec.place)) : current.separated;
     }
     await residents.updateResident(this.db, current.id, { ...set, updated_at: this.ctx.platform.clock.now() });
     await residents.insertChange(this.db, { id: newId(), resident_id: current.id, at: this.ctx.platform.clock.now(), actor_id: this.actor, source: this.source, changes: JSON.stringify(changes) });
-    return true;
+    return { changed: true, districtId };
   }
 }

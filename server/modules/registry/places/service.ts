@@ -180,7 +180,7 @@ export async function createBuilding(ctx: Ctx, input: BuildingInput) {
   };
   return inTransaction(ctx, async (trx, c) => {
     await store.insertBuilding(trx, row);
-    for (let u = 1; u <= (input.unitCount ?? 0); u++) await store.ensureUnit(trx, id, String(u), newId());
+    for (let u = 1; u <= (input.unitCount ?? 0); u++) await store.ensureUnit(trx, row, String(u), newId());
     await audit(c, { action: 'building.create', entityType: 'building', entityId: id, after: row });
     return { id };
   });
@@ -208,7 +208,7 @@ export async function updateBuilding(ctx: Ctx, id: string, input: Partial<Omit<B
   await inTransaction(ctx, async (trx, c) => {
     await store.updateBuilding(trx, id, set);
     if (grid) await store.moveBuildingPlace(trx, id, grid.id);
-    for (let u = 1; u <= (input.unitCount ?? 0); u++) await store.ensureUnit(trx, id, String(u), newId());
+    for (let u = 1; u <= (input.unitCount ?? 0); u++) await store.ensureUnit(trx, before, String(u), newId());
     await audit(c, { action: 'building.update', entityType: 'building', entityId: id, before, after: set, details: { fields: Object.keys(input), movedToGrid: grid?.id ?? null } });
   });
   return getBuilding(ctx, id);
@@ -257,7 +257,7 @@ export async function ensureHousehold(
   const existing = await store.householdByKey(ctx.db, building.id, flat.unit, flat.room);
   if (existing) return { id: existing.id, created: false };
   const id = newId();
-  const unitId = flat.unit ? await store.ensureUnit(ctx.db, building.id, flat.unit, newId()) : null;
+  const unitId = flat.unit ? await store.ensureUnit(ctx.db, building, flat.unit, newId()) : null;
   const row = {
     id,
     building_id: building.id,

@@ -111,9 +111,11 @@ export async function unitsOf(db: Executor, buildingId: string) {
 }
 
 /** The unit row for a normalised unit number, created on first use. */
-export async function ensureUnit(db: Executor, buildingId: string, number: string, id: string): Promise<string> {
-  await db.insertInto('unit').values({ id, building_id: buildingId, number, name: `${number}单元` }).onConflict((oc) => oc.columns(['building_id', 'number']).doNothing()).execute();
-  return (await db.selectFrom('unit').select('id').where('building_id', '=', buildingId).where('number', '=', number).executeTakeFirstOrThrow()).id;
+export async function ensureUnit(db: Executor, building: { id: string; district_id: string }, number: string, id: string): Promise<string> {
+  await db
+    .insertInto('unit').values({ id, building_id: building.id, district_id: building.district_id, number, name: `${number}单元` })
+    .onConflict((oc) => oc.columns(['building_id', 'number', 'district_id']).doNothing()).execute();
+  return (await db.selectFrom('unit').select('id').where('building_id', '=', building.id).where('number', '=', number).executeTakeFirstOrThrow()).id;
 }
 
 const householdColumns = [

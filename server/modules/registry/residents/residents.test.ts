@@ -203,6 +203,22 @@ describe('history', () => {
     expect((await get(`/api/residents/${id}`, community)).statusCode).toBe(404);
   });
 
+  it('a move to another district keeps each membership in its household’s district and takes the care tags along', async () => {
+    const db = s.platform.db;
+    const h1 = await db.selectFrom('household').select(['id', 'district_id']).orderBy('id').limit(1).executeTakeFirstOrThrow();
+    const h2 = await db.selectFrom('household').select(['id', 'district_id']).where('district_id', '<>', h1.district_id).orderBy('id').limit(1).executeTakeFirstOrThrow();
+    const tag = (await db.selectFrom('care_tag').select('code').orderBy('code').limit(1).executeTakeFirstOrThrow()).code;
+    const made = await post('/api/residents', admin, { name: '区迁移', idNumber: idOf('37010219770707111'), householdId: h1.id, tags: [{ tag }] });
+    expect(made.statusCode).toBe(201);
+    const { id } = made.json();
+    expect((await post(`/api/residents/${id}/move`, admin, { householdId: h2.id })).statusCode).toBe(200);
+    expect((await db.selectFrom('resident').select('district_id').where('id', '=', id).executeTakeFirstOrThrow()).district_id).toBe(h2.district_id);
+    expect(await db.selectFrom('resident_tag').select('district_id').where('resident_id', '=', id).execute()).toEqual([{ district_id: h2.district_id }]);
+    const members = await db.selectFrom('household_member').select(['household_id', 'district_id']).where('resident_id', '=', id).orderBy('valid_to', 'desc').execute();
+    expect(members).toEqual(expect.arrayContaining([{ household_id: h1.id, district_id: h1.district_id }, { household_id: h2.id, district_id: h2.district_id }]));
+    expect(members).toHaveLength(2);
+  });
+
   it('tags have periods; ending one keeps it in the history', async () => {
     const { id } = (await post('/api/residents', community, { name: '陈标签', idNumber: idOf('37010219400101008'), tags: [{ tag: 'veteran', from: '2000-01-01' }] })).json();
     const add = await post(`/api/residents/${id}/tags`, community, { tag: 'elderly_alone' });

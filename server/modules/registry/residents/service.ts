@@ -244,6 +244,7 @@ export async function createResident(ctx: Ctx, input: ResidentInput) {
   const place = target?.place ?? (await newcomerPlace(ctx, input.communityId));
   const pii = ctx.platform.pii;
   return inTransaction(ctx, async (trx, c) => {
+    await store.lockIdNumber(trx, pii.blindIndex(ID_PURPOSE, person.idNumber!));
     const existing = await store.residentByIdHash(trx, pii.blindIndexes(ID_PURPOSE, person.idNumber!));
     if (existing && existing.status === 'active') {
       const mine = await store.findResident(trx, scopeOf(c), day, existing.id);
@@ -275,11 +276,11 @@ export async function createResident(ctx: Ctx, input: ResidentInput) {
     }
     if (target) {
       await store.insertMembership(trx, {
-        id: newId(), resident_id: id, household_id: target.h.id, relation: row.relation!, valid_from: input.movedInOn ?? day,
+        id: newId(), resident_id: id, household_id: target.h.id, district_id: target.h.district_id, relation: row.relation!, valid_from: input.movedInOn ?? day,
         reason_in: existing ? 'moved_in' : 'registered', created_by: actorId(c),
       });
     }
-    await store.insertTags(trx, (input.tags ?? []).map((t) => ({ id: newId(), resident_id: id, tag: t.tag, valid_from: t.from ?? day, note: t.note ?? null, created_by: actorId(c) })));
+    await store.insertTags(trx, (input.tags ?? []).map((t) => ({ id: newId(), resident_id: id, district_id: place.district_id, tag: t.tag, valid_from: t.from ?? day, note: t.note ?? null, created_by: actorId(c) })));
     await audit(c, { action: existing ? 'resident.reregister' : 'resident.create', entityType: 'resident', entityId: id, after: row, details: { housed: !!target, tags: (input.tags ?? []).map((t) => t.tag) } });
     return { id, reregistered: !!existing };
   });
@@ -319,6 +320,7 @@ export async function updateResident(ctx: Ctx, id: string, input: ResidentPatch,
     if (person.idNumber !== undefined) {
       const secrets = await store.secretsOf(trx, id);
       if (pii.decrypt(secrets.id_enc) !== person.idNumber) {
+        await store.lockIdNumber(trx, pii.blindIndex(ID_PURPOSE, person.idNumber));
         const clash = await store.residentByIdHash(trx, pii.blindIndexes(ID_PURPOSE, person.idNumber));
         if (clash && clash.id !== id) throw conflict('RESIDENT_EXISTS', 'registry.id_number_taken');
         changes.idNumber = { from: current.idNumber, to: maskIdNumber(person.idNumber) };
@@ -398,7 +400,7 @@ export async function moveResident(ctx: Ctx, id: string, input: MoveInput) {
     if (open && open.household_id === target.h.id && open.relation === relation) throw conflict('NO_CHANGE', 'registry.move_no_change');
     if (open) await store.closeMembership(trx, open.id, on, input.note ?? (open.household_id === target.h.id ? 'relation_changed' : 'moved'), actorId(c));
     await store.insertMembership(trx, {
-      id: newId(), resident_id: id, household_id: target.h.id, relation, valid_from: on,
+      id: newId(), resident_id: id, household_id: target.h.id, district_id: target.h.district_id, relation, valid_from: on,
       reason_in: input.note ?? (open?.household_id === target.h.id ? 'relation_changed' : 'moved_in'), created_by: actorId(c),
     });
     await store.updateResident(trx, id, {
@@ -418,10 +420,10 @@ export async function addTag(ctx: Ctx, id: string, input: { tag: string; from?: 
   if (fields['tags.0.from']) throw invalid('from', 'registry.date_in_future');
   return inTransaction(ctx, async (trx, c) => {
     await store.lockResident(trx, id);
-    await findInScope(c, id);
+    const r = await findInScope(c, id);
     if (await store.openTag(trx, id, input.tag)) throw conflict('TAG_ACTIVE', 'registry.tag_active');
     const tagId = newId();
-    await store.insertTags(trx, [{ id: tagId, resident_id: id, tag: input.tag, valid_from: input.from ?? day, note: input.note ?? null, created_by: actorId(c) }]);
+    await store.insertTags(trx, [{ id: tagId, resident_id: id, district_id: r.district_id, tag: input.tag, valid_from: input.from ?? day, note: input.note ?? null, created_by: actorId(c) }]);
     await audit(c, { action: 'resident.tag_add', entityType: 'resident', entityId: id, details: { tag: input.tag, from: input.from ?? day } });
     return { id: tagId };
   });

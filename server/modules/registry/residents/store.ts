@@ -100,6 +100,15 @@ export async function lockResident(db: Executor, id: string) {
   await db.selectFrom('resident').select('id').where('id', '=', id).forUpdate().execute();
 }
 
+/**
+ * Serialises registrations of one ID number across the city until the transaction ends. The unique
+ * index on id_hash includes the district (Citus), so it no longer stops the same person being
+ * registered in two districts at once; this lock does.
+ */
+export async function lockIdNumber(db: Executor, idHash: string) {
+  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${'resident.id:' + idHash}, 0))`.execute(db);
+}
+
 /** By ID number (blind index), anywhere in the city: for duplicates and re-registration. */
 export async function residentByIdHash(db: Executor, hashes: string[]) {
   return db.selectFrom('resident').select(['id', 'status', 'city_id', 'district_id', 'street_id', 'community_id', 'grid_id']).where('id_hash', 'in', hashes).executeTakeFirst();
@@ -114,8 +123,10 @@ export async function insertResident(db: Executor, row: Insertable<ResidentTable
   await db.insertInto('resident').values(row).execute();
 }
 
+/** Updates a resident; a move to another district takes their care tags along (they share its district). */
 export async function updateResident(db: Executor, id: string, set: Updateable<ResidentTable>) {
   await db.updateTable('resident').set(set).where('id', '=', id).execute();
+  if (set.district_id) await db.updateTable('resident_tag').set({ district_id: set.district_id }).where('resident_id', '=', id).where('district_id', '<>', set.district_id).execute();
 }
 
 export async function secretsOf(db: Executor, id: string) {
