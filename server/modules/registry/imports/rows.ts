@@ -4,7 +4,8 @@ import { inScope, rowInScope, scopeOf, type Scope } from '../../../platform/acce
 import type { FieldErrors } from '../../../platform/errors.ts';
 import { normalizeBuildingNumber, normalizeText, normalizeUnitNumber, normalizeRoom } from '../normalize.ts';
 import { checkPersonFields } from '../residents/service.ts';
-import type { ImportKind, Occupancy, PoliticalStatus, Relation } from '../tables.ts';
+import { sql, type Selectable } from 'kysely';
+import type { ImportKind, Occupancy, PoliticalStatus, Relation, ResidentTable } from '../tables.ts';
 import { COLUMNS, parseDateCell, parseGender, parseOccupancy, parsePolitical, parseRelation, TAG_ALIASES } from './columns.ts';
 
 /**
@@ -327,24 +328,23 @@ export function checkRow(kind: ImportKind, cells: Cells, lookup: Lookup, day: st
   return checkBuildingRow(cells, lookup);
 }
 
+/** The registered people of a batch, by the blind index of their ID number: one query per batch. */
+export async function registryRows(db: Executor, hashes: string[]): Promise<Map<string, Selectable<ResidentTable>>> {
+  if (hashes.length === 0) return new Map();
+  const rows = await db.selectFrom('resident').selectAll().where('id_hash', '=', sql<string>`any(${hashes}::text[])`).execute();
+  return new Map(rows.map((r) => [r.id_hash, r]));
+}
+
 /**
- * Checks that need the registry, for one batch of resident records: a person registered and active
- * in another jurisdiction, or recorded as deceased, cannot be imported here. Duplicates within the
- * file are found by the caller (it remembers blind indexes of the IDs it has seen).
+ * The check that needs the registry: a person registered and active in another jurisdiction, or
+ * recorded as deceased, cannot be imported here. Duplicates within the file are found by the
+ * caller (it remembers blind indexes of the IDs it has seen).
  */
-export async function registryProblems(db: Executor, scope: Scope, batch: { hash: string }[]) {
-  const hashes = batch.map((b) => b.hash);
-  const rows = hashes.length
-    ? await db.selectFrom('resident').select(['id_hash', 'status', 'city_id', 'district_id', 'street_id', 'community_id', 'grid_id']).where('id_hash', 'in', hashes).execute()
-    : [];
-  const byHash = new Map(rows.map((r) => [r.id_hash, r]));
-  return batch.map((b) => {
-    const r = byHash.get(b.hash);
-    if (!r) return null;
-    if (r.status === 'deceased') return { column: 'idNumber', code: 'resident_deceased' } as Problem;
-    if (r.status === 'active' && !rowInScope(scope, r)) return { column: 'idNumber', code: 'resident_elsewhere' } as Problem;
-    return null;
-  });
+export function registryProblem(scope: Scope, r: Selectable<ResidentTable> | undefined): Problem | null {
+  if (!r) return null;
+  if (r.status === 'deceased') return { column: 'idNumber', code: 'resident_deceased' };
+  if (r.status === 'active' && !rowInScope(scope, r)) return { column: 'idNumber', code: 'resident_elsewhere' };
+  return null;
 }
 
 export const columnHeader = (kind: ImportKind, key: string | null) => (key ? (COLUMNS[kind].find((c) => c.key === key)?.header ?? key) : null);
