@@ -17,7 +17,8 @@ import { matchHeaders } from './columns.ts';
 import { readRows, sniffFormat, type SpreadsheetFormat } from './readers.ts';
 import { checkRow, columnHeader, Lookup, registryProblem, registryRows, rowCells, type ImportRecord, type Problem, type ResidentRecord } from './rows.ts';
 
-const BATCH = 500;
+/** Rows per batch: one registry lookup and one statement per kind of write each. */
+export const IMPORT_BATCH = 500;
 type Sealed = ProtectedId & ProtectedPhone;
 /** Problems shown with the report; the rest are paged from GET /api/imports/{id}/problems. */
 const REPORT_PROBLEMS = 200;
@@ -139,7 +140,7 @@ async function runPass(
       const sealed = seal && hash ? { ...protectIdNumber(pii, rec.idNumber, hash), ...protectPhone(pii, rec.phone ?? null) } : undefined;
       pending.push({ row: r.row, record: checked.record!, hash, sealed });
     }
-    if (pending.length >= BATCH || problems.length >= BATCH) await flush();
+    if (pending.length >= IMPORT_BATCH || problems.length >= IMPORT_BATCH) await flush();
   }
   await flush();
   await inflight;
