@@ -126,8 +126,25 @@ export class Lookup {
     );
   }
 
+  // a file names the same few compounds and buildings on every row: normalise each spelling once
+  private readonly normalized = new Map<string, string>();
+  private memo(kind: 'c' | 'b', raw: string, normalize: (s: string) => string) {
+    const key = kind + raw;
+    let v = this.normalized.get(key);
+    if (v === undefined) {
+      if (this.normalized.size >= 10_000) this.normalized.clear(); // bounded, whatever the file holds
+      v = normalize(raw);
+      this.normalized.set(key, v);
+    }
+    return v;
+  }
+
   compound(name: string) {
-    return this.compounds.get(normalizeText(name)) ?? [];
+    return this.compounds.get(this.memo('c', name, normalizeText)) ?? [];
+  }
+
+  buildingKey(raw: string) {
+    return this.memo('b', raw, normalizeBuildingNumber);
   }
 
   /** A building by compound (when named) and normalised number; several matches without a compound are ambiguous. */
@@ -186,7 +203,7 @@ function resolvePlace(cells: Cells, lookup: Lookup, problems: Problem[], roomReq
     }
     compoundId = found[0].id;
   }
-  const numberKey = normalizeBuildingNumber(cells.building);
+  const numberKey = lookup.buildingKey(cells.building);
   const buildings = lookup.building(compoundId, numberKey);
   if (buildings.length !== 1) {
     problems.push({ column: 'building', code: buildings.length ? 'building_ambiguous' : 'building_unknown', params: { value: cells.building } });
@@ -306,7 +323,7 @@ export function checkBuildingRow(cells: Cells, lookup: Lookup): { record: Buildi
     if (found.length !== 1) problems.push({ column: 'compound', code: found.length ? 'compound_ambiguous' : 'compound_unknown', params: { value: cells.compound } });
     else compound = found[0];
   }
-  const numberKey = filled(cells.building) ? normalizeBuildingNumber(cells.building) : '';
+  const numberKey = filled(cells.building) ? lookup.buildingKey(cells.building) : '';
   if (!numberKey) problems.push({ column: 'building', code: 'required' });
   let grid: GridRef | undefined;
   if (!filled(cells.grid)) problems.push({ column: 'grid', code: 'required' });
