@@ -15,6 +15,7 @@ import type { ImportColumns, ImportKind, ResidentTable } from '../tables.ts';
 import { Applier } from './apply.ts';
 import { matchHeaders } from './columns.ts';
 import { readRows, sniffFormat, type SpreadsheetFormat } from './readers.ts';
+import { SeenIds } from './seen.ts';
 import { checkRow, columnHeader, Lookup, registryProblem, registryRows, rowCells, type ImportRecord, type Problem, type ResidentRecord } from './rows.ts';
 
 /** Rows per batch: one registry lookup and one statement per kind of write each. */
@@ -83,7 +84,7 @@ async function runPass(
   }
   const headerOf = new Map<string, string>([...m.byIndex.entries()].map(([i, key]) => [key, headers[i].trim()]));
   const label = (key: string | null) => (key ? (headerOf.get(key) ?? columnHeader(kind, key)) : null);
-  const seenIds = new Map<string, number>(); // blind index → first row
+  const seenIds = new SeenIds();
   let total = 0;
   let valid = 0;
   let problemRows = 0;
@@ -126,9 +127,8 @@ async function runPass(
     let hash: string | undefined;
     if (checked.record && kind === 'residents') {
       hash = pii.blindIndex(ID_PURPOSE, (checked.record as ResidentRecord).idNumber);
-      const earlier = seenIds.get(hash);
+      const earlier = seenIds.firstRow(hash, r.row);
       if (earlier !== undefined) rowProblems.push({ row: r.row, column: label('idNumber'), code: 'duplicate_person', params: { row: earlier } });
-      else seenIds.set(hash, r.row);
     }
     if (rowProblems.length) {
       problemRows++;
