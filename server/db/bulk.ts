@@ -73,3 +73,38 @@ export function copyInto(client: pg.ClientBase, chunkRows = 2000): BulkInsert {
     return total;
   };
 }
+
+/**
+ * Row objects (all with the same keys, named as the table's columns) as one JSON parameter per
+ * statement, typed by the table's own row type through json_populate_recordset. Far cheaper than
+ * multi-row VALUES for both sides: two parameters instead of rows × columns to bind, and nothing to
+ * plan per row. Columns left out get their defaults. Works on PostgreSQL and PGlite alike.
+ */
+export async function insertRecords(db: Executor, table: string, rows: readonly Record<string, unknown>[], perStatement = 1000): Promise<number> {
+  if (rows.length === 0) return 0;
+  const cols = sql.join(Object.keys(rows[0]).map((c) => sql.ref(c)));
+  for (let i = 0; i < rows.length; i += perStatement) {
+    const json = JSON.stringify(rows.slice(i, i + perStatement));
+    await sql`INSERT INTO ${sql.table(table)} (${cols}) SELECT ${cols} FROM json_populate_recordset(NULL::${sql.table(table)}, ${json}::json)`.execute(db);
+  }
+  return rows.length;
+}
+
+/**
+ * Updates many rows by id in one statement per set of changed columns: each object holds `id` and
+ * the columns to set (a null sets null; a column left out is left alone).
+ */
+export async function updateRecords(db: Executor, table: string, rows: readonly ({ id: string } & Record<string, unknown>)[]): Promise<void> {
+  const groups = new Map<string, ({ id: string } & Record<string, unknown>)[]>();
+  for (const r of rows) {
+    const key = Object.keys(r).filter((k) => k !== 'id').sort().join(',');
+    if (!key) continue;
+    const group = groups.get(key);
+    if (group) group.push(r);
+    else groups.set(key, [r]);
+  }
+  for (const [key, group] of groups) {
+    const set = sql.join(key.split(',').map((c) => sql`${sql.ref(c)} = v.${sql.ref(c)}`));
+    await sql`UPDATE ${sql.table(table)} AS t SET ${set} FROM json_populate_recordset(NULL::${sql.table(table)}, ${JSON.stringify(group)}::json) AS v WHERE t.id = v.id`.execute(db);
+  }
+}

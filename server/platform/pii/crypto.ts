@@ -1,4 +1,5 @@
 import { createCipheriv, createDecipheriv, createHash, createHmac, hkdfSync, randomBytes, type DecipherGCM } from 'node:crypto';
+import { randomBytes as pooledRandomBytes } from '../random.ts';
 import { Transform } from 'node:stream';
 
 /**
@@ -53,7 +54,7 @@ export class PiiCrypto {
   }
 
   encrypt(plain: string): string {
-    const iv = randomBytes(12);
+    const iv = pooledRandomBytes(12);
     const c = createCipheriv('aes-256-gcm', this.current.enc, iv);
     const data = Buffer.concat([c.update(plain, 'utf8'), c.final()]);
     return `v1.${this.current.id}.${Buffer.concat([iv, c.getAuthTag(), data]).toString('base64url')}`;

@@ -1,14 +1,13 @@
 import type { Ctx } from '../../../platform/context.ts';
 import type { Executor } from '../../../db/index.ts';
-import { insertBatches } from '../../../db/bulk.ts';
+import { insertRecords, updateRecords } from '../../../db/bulk.ts';
 import { newId } from '../../../platform/ids.ts';
 import { maskPhone } from '../../../platform/pii/index.ts';
 import { nameKey } from '../normalize.ts';
 import * as places from '../places/store.ts';
-import * as residents from '../residents/store.ts';
-import { deriveSeparated, ID_PURPOSE, PHONE_PURPOSE, protectIdNumber, protectPhone, type Dwelling } from '../residents/rules.ts';
-import type { HouseholdTable, ResidentTable } from '../tables.ts';
-import type { Insertable, Selectable, Updateable } from 'kysely';
+import { deriveSeparated, PHONE_PURPOSE, protectPhone, type Dwelling, type ProtectedId, type ProtectedPhone } from '../residents/rules.ts';
+import type { HouseholdMemberTable, HouseholdTable, Relation, ResidentChangeTable, ResidentTable, ResidentTagTable } from '../tables.ts';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { BuildingRecord, HouseholdRecord, Lookup, Place, ResidentRecord } from './rows.ts';
 
 export interface ApplyResult {
@@ -21,6 +20,17 @@ export interface ApplyResult {
 
 const placeKey = (p: Place) => `${p.building.id}|${p.unit}|${p.room}`;
 const dwellingOf = (p: Place): Dwelling => ({ compoundName: p.building.compound_name, buildingKey: p.building.number_key, unit: p.unit, room: p.room });
+const anyUuid = (ids: string[]) => sql<string>`any(${ids}::uuid[])`;
+
+/** What one batch of residents writes, gathered first and then written one statement per kind. */
+interface Writes {
+  residents: Insertable<ResidentTable>[];
+  updates: ({ id: string } & Updateable<ResidentTable>)[];
+  closes: { id: string; valid_to: string; reason_out: string; closed_by: string | null }[];
+  members: Insertable<HouseholdMemberTable>[];
+  tags: Insertable<ResidentTagTable>[];
+  changes: (Omit<Insertable<ResidentChangeTable>, 'changes'> & { changes: Record<string, unknown> })[];
+}
 
 /**
  * Writes checked records inside the confirm transaction, batch by batch. Natural keys make it
@@ -31,11 +41,9 @@ const dwellingOf = (p: Place): Dwelling => ({ compoundName: p.building.compound_
 export class Applier {
   readonly result: ApplyResult = { created: 0, updated: 0, unchanged: 0, skipped: 0, householdsCreated: 0 };
   private readonly units = new Map<string, string>();
-  private readonly bulk;
   private readonly actor: string | null;
 
   constructor(private readonly ctx: Ctx, private readonly db: Executor, private readonly lookup: Lookup, private readonly source: string, private readonly day: string) {
-    this.bulk = insertBatches(db);
     this.actor = ctx.principal.kind === 'user' ? ctx.principal.id : null;
   }
 
@@ -56,19 +64,21 @@ export class Applier {
     const distinct = new Map<string, (typeof items)[number]>();
     for (const it of items) distinct.set(placeKey(it.place), it);
     if (distinct.size === 0) return out;
-    const existing = await this.db
-      .selectFrom('household')
-      .selectAll()
-      .where((eb) => eb(eb.refTuple('building_id', 'unit_no', 'room_no'), 'in', [...distinct.values()].map((i) => eb.tuple(i.place.building.id, i.place.unit, i.place.room))))
-      .execute();
+    // the natural keys as one JSON parameter, joined on the unique (building, unit, room) index
+    const keys = JSON.stringify([...distinct.values()].map((i) => ({ building_id: i.place.building.id, unit_no: i.place.unit, room_no: i.place.room })));
+    const existing = (
+      await sql<Selectable<HouseholdTable>>`SELECT h.* FROM household h JOIN json_populate_recordset(NULL::household, ${keys}::json) k
+        ON h.building_id = k.building_id AND h.unit_no = k.unit_no AND h.room_no = k.room_no`.execute(this.db)
+    ).rows;
     const byKey = new Map(existing.map((h) => [`${h.building_id}|${h.unit_no}|${h.room_no}`, h]));
     const fresh: Insertable<HouseholdTable>[] = [];
+    const changed: ({ id: string } & Updateable<HouseholdTable>)[] = [];
     for (const [key, it] of distinct) {
       const h = byKey.get(key);
       if (h) {
         out.set(key, h.id);
         const set = this.householdChanges(h, it);
-        if (set) await places.updateHousehold(this.db, h.id, { ...set, updated_at: this.ctx.platform.clock.now() });
+        if (set) changed.push({ id: h.id, ...set, updated_at: this.ctx.platform.clock.now() });
         continue;
       }
       const id = newId();
@@ -80,11 +90,8 @@ export class Applier {
         compound_id: b.compound_id, city_id: b.city_id, district_id: b.district_id, street_id: b.street_id, community_id: b.community_id, grid_id: b.grid_id,
       });
     }
-    if (fresh.length) {
-      const cols = Object.keys(fresh[0]) as (keyof Insertable<HouseholdTable>)[];
-      await this.bulk('household', cols, fresh.map((r) => cols.map((c) => r[c])));
-      this.result.householdsCreated += fresh.length;
-    }
+    await updateRecords(this.db, 'household', changed);
+    this.result.householdsCreated += await insertRecords(this.db, 'household', fresh);
     return out;
   }
 
@@ -138,31 +145,29 @@ export class Applier {
     }
   }
 
-  async applyResidents(batch: ResidentRecord[]) {
-    const pii = this.ctx.platform.pii;
-    const households = await this.households(batch.filter((r) => r.place).map((r) => ({ place: r.place!, area: r.area, occupancy: r.occupancy })));
-    const hashes = batch.map((r) => pii.blindIndex(ID_PURPOSE, r.idNumber));
-    const existing = await residents.residentsByIdHash(this.db, hashes);
-    const byHash = new Map(existing.map((r) => [r.id_hash, r]));
-    const ids = existing.map((r) => r.id);
-    const open = ids.length ? await this.db.selectFrom('household_member').selectAll().where('resident_id', 'in', ids).where('valid_to', 'is', null).execute() : [];
+  /**
+   * One batch of residents in a fixed number of statements, whatever its size: the open memberships
+   * and care tags of the people already registered are read at once, then new people, changed
+   * people, memberships, tags and change history are written as one statement each (updates one per
+   * set of changed columns).
+   */
+  async applyResidents(batch: { record: ResidentRecord; hash: string; sealed: ProtectedId & ProtectedPhone }[], registered: Map<string, Selectable<ResidentTable>>) {
+    const households = await this.households(batch.filter((b) => b.record.place).map(({ record: r }) => ({ place: r.place!, area: r.area, occupancy: r.occupancy })));
+    const ids = [...registered.values()].map((r) => r.id);
+    const open = ids.length ? await this.db.selectFrom('household_member').selectAll().where('resident_id', '=', anyUuid(ids)).where('valid_to', 'is', null).execute() : [];
     const openByResident = new Map(open.map((m) => [m.resident_id, m]));
-    const tags = ids.length ? await this.db.selectFrom('resident_tag').select(['resident_id', 'tag']).where('resident_id', 'in', ids).where('valid_to', 'is', null).execute() : [];
+    const tags = ids.length ? await this.db.selectFrom('resident_tag').select(['resident_id', 'tag']).where('resident_id', '=', anyUuid(ids)).where('valid_to', 'is', null).execute() : [];
     const openTags = new Set(tags.map((t) => `${t.resident_id}|${t.tag}`));
 
-    const newResidents: unknown[][] = [];
-    const newMembers: unknown[][] = [];
-    const newTags: unknown[][] = [];
-    const residentCols = [
-      'id', 'name', 'name_key', 'gender', 'birth_date', 'id_enc', 'id_hash', 'id_tail', 'phone_enc', 'phone_hash', 'phone_tail', 'ethnicity', 'political_status',
-      'registered_address', 'separated', 'relation', 'household_id', 'building_id', 'compound_id', 'city_id', 'district_id', 'street_id', 'community_id', 'grid_id', 'created_by',
-    ];
-    const memberRow = (residentId: string, householdId: string, districtId: string, relation: string, from: string, reason: string) => [newId(), residentId, householdId, districtId, relation, from, reason, this.actor];
-    const tagRow = (residentId: string, districtId: string, tag: string) => [newId(), residentId, districtId, tag, this.day, this.actor];
+    const w: Writes = { residents: [], updates: [], closes: [], members: [], tags: [], changes: [] };
+    // memberships and care tags live in the district of the household / the person (distribution key)
+    const memberRow = (residentId: string, householdId: string, districtId: string, relation: Relation, from: string, reason: string) => ({
+      id: newId(), resident_id: residentId, household_id: householdId, district_id: districtId, relation, valid_from: from, reason_in: reason, created_by: this.actor,
+    });
+    const tagRow = (residentId: string, districtId: string, tag: string) => ({ id: newId(), resident_id: residentId, district_id: districtId, tag, valid_from: this.day, created_by: this.actor });
 
-    for (let i = 0; i < batch.length; i++) {
-      const rec = batch[i];
-      const current = byHash.get(hashes[i]);
+    for (const { record: rec, hash, sealed } of batch) {
+      const current = registered.get(hash);
       const householdId = rec.place ? households.get(placeKey(rec.place))! : null;
       const place = rec.place
         ? { household_id: householdId, building_id: rec.place.building.id, compound_id: rec.place.building.compound_id, city_id: rec.place.building.city_id, district_id: rec.place.building.district_id, street_id: rec.place.building.street_id, community_id: rec.place.building.community_id, grid_id: rec.place.building.grid_id }
@@ -171,15 +176,13 @@ export class Applier {
         const id = newId();
         const home = place ?? { household_id: null, building_id: null, compound_id: null, ...this.lookup.home! };
         const relation = rec.place ? (rec.relation ?? 'head') : null;
-        const idp = protectIdNumber(pii, rec.idNumber);
-        const ph = protectPhone(pii, rec.phone ?? null);
-        newResidents.push([
-          id, rec.name, nameKey(rec.name), rec.gender, rec.birthDate, idp.id_enc, idp.id_hash, idp.id_tail, ph.phone_enc, ph.phone_hash, ph.phone_tail, rec.ethnicity ?? null,
-          rec.politicalStatus ?? null, rec.registeredAddress ?? null, deriveSeparated(rec.registeredAddress ?? null, rec.place ? dwellingOf(rec.place) : null), relation,
-          home.household_id, home.building_id, home.compound_id, home.city_id, home.district_id, home.street_id, home.community_id, home.grid_id, this.actor,
-        ]);
-        if (householdId) newMembers.push(memberRow(id, householdId, home.district_id, relation!, rec.movedInOn ?? this.day, 'imported'));
-        for (const t of rec.tags) newTags.push(tagRow(id, home.district_id, t));
+        w.residents.push({
+          id, name: rec.name, name_key: nameKey(rec.name), gender: rec.gender, birth_date: rec.birthDate, ...sealed,
+          ethnicity: rec.ethnicity ?? null, political_status: rec.politicalStatus ?? null, registered_address: rec.registeredAddress ?? null,
+          separated: deriveSeparated(rec.registeredAddress ?? null, rec.place ? dwellingOf(rec.place) : null), relation, ...home, created_by: this.actor,
+        });
+        if (householdId) w.members.push(memberRow(id, householdId, home.district_id, relation!, rec.movedInOn ?? this.day, 'imported'));
+        for (const t of rec.tags) w.tags.push(tagRow(id, home.district_id, t));
         this.result.created++;
         continue;
       }
@@ -187,15 +190,25 @@ export class Applier {
         this.result.skipped++;
         continue;
       }
-      const { changed, districtId } = await this.update(current, rec, place, openByResident.get(current.id) ?? null);
+      const { changed, districtId } = this.update(current, rec, place, openByResident.get(current.id) ?? null, w, memberRow);
       const addTags = rec.tags.filter((t) => !openTags.has(`${current.id}|${t}`));
-      for (const t of addTags) newTags.push(tagRow(current.id, districtId, t));
+      for (const t of addTags) w.tags.push(tagRow(current.id, districtId, t));
       if (changed || addTags.length) this.result.updated++;
       else this.result.unchanged++;
     }
-    await this.bulk('resident', residentCols, newResidents);
-    await this.bulk('household_member', ['id', 'resident_id', 'household_id', 'district_id', 'relation', 'valid_from', 'reason_in', 'created_by'], newMembers);
-    await this.bulk('resident_tag', ['id', 'resident_id', 'district_id', 'tag', 'valid_from', 'created_by'], newTags);
+    // closes before inserts: a person has at most one open membership (a unique index says so)
+    await updateRecords(this.db, 'household_member', w.closes);
+    await insertRecords(this.db, 'resident', w.residents);
+    await updateRecords(this.db, 'resident', w.updates);
+    // a person moved to another district takes their care tags along (they share the person's district)
+    const moved = w.updates.filter((u) => u.district_id).map((u) => u.id);
+    if (moved.length) {
+      await sql`UPDATE resident_tag t SET district_id = r.district_id FROM resident r
+        WHERE r.id = ANY(${moved}::uuid[]) AND t.resident_id = r.id AND t.district_id <> r.district_id`.execute(this.db);
+    }
+    await insertRecords(this.db, 'household_member', w.members);
+    await insertRecords(this.db, 'resident_tag', w.tags);
+    await insertRecords(this.db, 'resident_change', w.changes);
   }
 
   private inScope(r: { city_id: string; district_id: string; street_id: string; community_id: string; grid_id: string | null }) {
@@ -205,13 +218,15 @@ export class Applier {
     return (r as Record<string, unknown>)[`${s.level}_id`] === s.regionId;
   }
 
-  /** Brings a stored resident in line with a row; returns whether anything was written, and the district the resident is in now. */
-  private async update(
+  /** Brings a stored resident in line with a row (into `w`, written with the batch); returns whether anything changed, and the district the person is in now. */
+  private update(
     current: Selectable<ResidentTable>,
     rec: ResidentRecord,
     place: { household_id: string | null; building_id: string; compound_id: string | null; city_id: string; district_id: string; street_id: string; community_id: string; grid_id: string } | null,
     open: { id: string; household_id: string; relation: string } | null,
-  ): Promise<{ changed: boolean; districtId: string }> {
+    w: Writes,
+    memberRow: (residentId: string, householdId: string, districtId: string, relation: Relation, from: string, reason: string) => Writes['members'][number],
+  ): { changed: boolean; districtId: string } {
     const pii = this.ctx.platform.pii;
     const changes: Record<string, { from: unknown; to: unknown }> = {};
     const set: Updateable<ResidentTable> = {};
@@ -239,24 +254,22 @@ export class Applier {
     const relation = rec.relation ?? (open && place && open.household_id === place.household_id ? (open.relation as ResidentRecord['relation']) : 'head')!;
     const moves = place && (!open || open.household_id !== place.household_id || open.relation !== relation);
     if (moves) {
-      if (open) await residents.closeMembership(this.db, open.id, rec.movedInOn && rec.movedInOn >= this.day ? rec.movedInOn : this.day, open.household_id === place.household_id ? 'relation_changed' : 'moved', this.actor);
-      await residents.insertMembership(this.db, {
-        id: newId(), resident_id: current.id, household_id: place.household_id!, district_id: place.district_id, relation, valid_from: open ? this.day : (rec.movedInOn ?? this.day),
-        reason_in: open?.household_id === place.household_id ? 'relation_changed' : 'imported', created_by: this.actor,
-      });
+      if (open) w.closes.push({ id: open.id, valid_to: rec.movedInOn && rec.movedInOn >= this.day ? rec.movedInOn : this.day, reason_out: open.household_id === place.household_id ? 'relation_changed' : 'moved', closed_by: this.actor });
+      w.members.push(memberRow(current.id, place.household_id!, place.district_id, relation, open ? this.day : (rec.movedInOn ?? this.day), open?.household_id === place.household_id ? 'relation_changed' : 'imported'));
       changes.household = { from: open?.household_id ?? null, to: place.household_id };
       Object.assign(set, place, { relation, status: 'active' });
     } else if (reregister && !place) {
       Object.assign(set, { ...this.lookup.home!, household_id: null, building_id: null, compound_id: null, relation: null, status: 'active' });
       changes.status = { from: current.status, to: 'active' };
     }
-    const districtId = set.district_id ?? current.district_id;
+    const districtId = (set.district_id as string | undefined) ?? current.district_id;
     if (Object.keys(changes).length === 0) return { changed: false, districtId };
     if (changes.registeredAddress || moves) {
       set.separated = rec.place ? deriveSeparated(set.registered_address ?? current.registered_address, dwellingOf(rec.place)) : current.separated;
     }
-    await residents.updateResident(this.db, current.id, { ...set, updated_at: this.ctx.platform.clock.now() });
-    await residents.insertChange(this.db, { id: newId(), resident_id: current.id, at: this.ctx.platform.clock.now(), actor_id: this.actor, source: this.source, changes: JSON.stringify(changes) });
+    const now = this.ctx.platform.clock.now();
+    w.updates.push({ id: current.id, ...set, updated_at: now });
+    w.changes.push({ id: newId(), resident_id: current.id, at: now, actor_id: this.actor, source: this.source, changes });
     return { changed: true, districtId };
   }
 }

@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { startTestServer, type TestServer } from '../../../../test/support/harness.ts';
+import { sql } from 'kysely';
 import { idCheckChar } from '../../../platform/pii/index.ts';
+import { IMPORT_BATCH } from './service.ts';
 
 let s: TestServer;
 let community: string;
@@ -191,6 +193,84 @@ describe('import: validate, report, confirm', () => {
     res = await upload(community, 'h.csv', Buffer.from(households), 'households');
     confirm = await s.request({ method: 'POST', url: `/api/imports/${res.json().id}/confirm`, token: community });
     expect(confirm.json().result).toMatchObject({ created: 1, unchanged: 1 });
+  });
+});
+
+describe('import in batches', () => {
+  const header = ['姓名', '身份证号', '小区', '楼栋', '单元', '房号', '与户主关系'];
+  // people born on one day, told apart by their sequence number; a row without a building lives in the importer's community
+  const person = (day: string, i: number, place: string[] = ['', '', '', '']) => [`批量${'甲乙丙丁戊己庚辛壬癸'[i % 10]}${'子丑寅卯辰巳午未申酉戌亥'[Math.floor(i / 10) % 12]}`, idOf(`370102${day}${String(i).padStart(3, '0')}`), ...place, ''];
+  const confirm = (id: string) => s.request({ method: 'POST', url: `/api/imports/${id}/confirm`, token: community });
+
+  it('a family split by a batch boundary lands in one household, created once', async () => {
+    const flat = [building.compoundName, building.number, '1', '7701'];
+    const rows = [header, ...Array.from({ length: IMPORT_BATCH + 2 }, (_, i) => person('19750505', i, i >= IMPORT_BATCH - 2 ? flat : undefined))];
+    rows[IMPORT_BATCH - 1][6] = '户主';
+    for (const r of rows.slice(IMPORT_BATCH)) r[6] = '子女';
+    const before = await counts();
+    const res = await upload(community, 'family.csv', Buffer.from(toCsv(rows)));
+    expect(res.json()).toMatchObject({ totalRows: IMPORT_BATCH + 2, validRows: IMPORT_BATCH + 2 });
+    const done = await confirm(res.json().id);
+    expect(done.json().result).toEqual({ created: IMPORT_BATCH + 2, updated: 0, unchanged: 0, skipped: 0, householdsCreated: 1 });
+    const after = await counts();
+    expect(after.household - before.household).toBe(1);
+    expect(after.member - before.member).toBe(4);
+    const family = await s.platform.db
+      .selectFrom('household_member as m')
+      .innerJoin('household as h', 'h.id', 'm.household_id')
+      .select('m.relation')
+      .where('h.unit_no', '=', '1')
+      .where('h.room_no', '=', '7701')
+      .where('m.valid_to', 'is', null)
+      .execute();
+    expect(family.map((m) => m.relation).sort()).toEqual(['child', 'child', 'child', 'head']);
+  });
+
+  it('a confirm that fails after some batches leaves nothing behind; confirming again imports everyone once', async () => {
+    const rows = [header, ...Array.from({ length: IMPORT_BATCH + 5 }, (_, i) => person('19760606', i))];
+    rows[IMPORT_BATCH + 3][0] = '中断者';
+    const res = await upload(community, 'crash.csv', Buffer.from(toCsv(rows)));
+    expect(res.json()).toMatchObject({ validRows: IMPORT_BATCH + 5 });
+    const before = await counts();
+    // the database refuses one row of the second batch, after the first batch was written
+    await sql`CREATE FUNCTION test_refuse_row() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN IF NEW.name = '中断者' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$`.execute(s.platform.db);
+    await sql`CREATE TRIGGER test_refuse_row BEFORE INSERT ON resident FOR EACH ROW EXECUTE FUNCTION test_refuse_row()`.execute(s.platform.db);
+    try {
+      expect((await confirm(res.json().id)).statusCode).toBe(500);
+    } finally {
+      await sql`DROP TRIGGER test_refuse_row ON resident`.execute(s.platform.db);
+      await sql`DROP FUNCTION test_refuse_row()`.execute(s.platform.db);
+    }
+    expect(await counts()).toEqual(before);
+    expect((await get(`/api/imports/${res.json().id}`, community)).json().status).toBe('validated');
+    const again = await confirm(res.json().id);
+    expect(again.json().result).toMatchObject({ created: IMPORT_BATCH + 5, unchanged: 0 });
+    expect((await counts()).resident - before.resident).toBe(IMPORT_BATCH + 5);
+    expect((await confirm(res.json().id)).statusCode).toBe(409);
+  });
+
+  it('people changed in different ways in one batch each get their own change, history and membership', async () => {
+    const flat = (room: string) => [building.compoundName, building.number, '1', room];
+    const base = [header.slice(0, 6).concat(['手机', '民族']), [...person('19770707', 1, flat('7801')).slice(0, 6), '13700007001', '汉'], [...person('19770707', 2, flat('7802')).slice(0, 6), '13700007002', '汉'], [...person('19770707', 3, flat('7803')).slice(0, 6), '13700007003', '汉']];
+    await confirm((await upload(community, 'base.csv', Buffer.from(toCsv(base)))).json().id);
+    const changed = base.map((r) => [...r]);
+    changed[1][6] = '13700007999'; // a new phone
+    changed[2][7] = '回族'; // another ethnicity
+    changed[3][5] = '7804'; // moved to another flat
+    const res = await upload(community, 'changed.csv', Buffer.from(toCsv(changed)));
+    const before = await counts();
+    expect((await confirm(res.json().id)).json().result).toEqual({ created: 0, updated: 3, unchanged: 0, skipped: 0, householdsCreated: 1 });
+    expect((await counts()).change - before.change).toBe(3);
+    const card = async (row: string[]) => (await get(`/api/residents/${(await get(`/api/residents?q=${row[1]}`, community)).json().items[0].id}`, community)).json();
+    const [a, b, c] = [await card(changed[1]), await card(changed[2]), await card(changed[3])];
+    expect(a.changes.at(-1).changes).toEqual({ phone: { from: '137****7001', to: '137****7999' } });
+    expect(a.ethnicity).toBe('汉族');
+    expect(b.changes.at(-1).changes).toEqual({ ethnicity: { from: '汉族', to: '回族' } });
+    expect(b.phone).toBe('137****7002');
+    expect(Object.keys(c.changes.at(-1).changes)).toEqual(['household']);
+    expect(c.household.label).toMatch(/1单元7804$/);
+    const history = await s.platform.db.selectFrom('household_member').select(['valid_to', 'reason_out']).where('resident_id', '=', c.id).orderBy('valid_from').orderBy('created_at').execute();
+    expect(history.map((m) => m.reason_out)).toEqual(['moved', null]);
   });
 });
 

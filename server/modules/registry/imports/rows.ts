@@ -4,7 +4,8 @@ import { inScope, rowInScope, scopeOf, type Scope } from '../../../platform/acce
 import type { FieldErrors } from '../../../platform/errors.ts';
 import { normalizeBuildingNumber, normalizeText, normalizeUnitNumber, normalizeRoom } from '../normalize.ts';
 import { checkPersonFields } from '../residents/service.ts';
-import type { ImportKind, Occupancy, PoliticalStatus, Relation } from '../tables.ts';
+import { sql, type Selectable } from 'kysely';
+import type { ImportKind, Occupancy, PoliticalStatus, Relation, ResidentTable } from '../tables.ts';
 import { COLUMNS, parseDateCell, parseGender, parseOccupancy, parsePolitical, parseRelation, TAG_ALIASES } from './columns.ts';
 
 /**
@@ -125,8 +126,25 @@ export class Lookup {
     );
   }
 
+  // a file names the same few compounds and buildings on every row: normalise each spelling once
+  private readonly normalized = new Map<string, string>();
+  private memo(kind: 'c' | 'b', raw: string, normalize: (s: string) => string) {
+    const key = kind + raw;
+    let v = this.normalized.get(key);
+    if (v === undefined) {
+      if (this.normalized.size >= 10_000) this.normalized.clear(); // bounded, whatever the file holds
+      v = normalize(raw);
+      this.normalized.set(key, v);
+    }
+    return v;
+  }
+
   compound(name: string) {
-    return this.compounds.get(normalizeText(name)) ?? [];
+    return this.compounds.get(this.memo('c', name, normalizeText)) ?? [];
+  }
+
+  buildingKey(raw: string) {
+    return this.memo('b', raw, normalizeBuildingNumber);
   }
 
   /** A building by compound (when named) and normalised number; several matches without a compound are ambiguous. */
@@ -185,7 +203,7 @@ function resolvePlace(cells: Cells, lookup: Lookup, problems: Problem[], roomReq
     }
     compoundId = found[0].id;
   }
-  const numberKey = normalizeBuildingNumber(cells.building);
+  const numberKey = lookup.buildingKey(cells.building);
   const buildings = lookup.building(compoundId, numberKey);
   if (buildings.length !== 1) {
     problems.push({ column: 'building', code: buildings.length ? 'building_ambiguous' : 'building_unknown', params: { value: cells.building } });
@@ -305,7 +323,7 @@ export function checkBuildingRow(cells: Cells, lookup: Lookup): { record: Buildi
     if (found.length !== 1) problems.push({ column: 'compound', code: found.length ? 'compound_ambiguous' : 'compound_unknown', params: { value: cells.compound } });
     else compound = found[0];
   }
-  const numberKey = filled(cells.building) ? normalizeBuildingNumber(cells.building) : '';
+  const numberKey = filled(cells.building) ? lookup.buildingKey(cells.building) : '';
   if (!numberKey) problems.push({ column: 'building', code: 'required' });
   let grid: GridRef | undefined;
   if (!filled(cells.grid)) problems.push({ column: 'grid', code: 'required' });
@@ -327,24 +345,23 @@ export function checkRow(kind: ImportKind, cells: Cells, lookup: Lookup, day: st
   return checkBuildingRow(cells, lookup);
 }
 
+/** The registered people of a batch, by the blind index of their ID number: one query per batch. */
+export async function registryRows(db: Executor, hashes: string[]): Promise<Map<string, Selectable<ResidentTable>>> {
+  if (hashes.length === 0) return new Map();
+  const rows = await db.selectFrom('resident').selectAll().where('id_hash', '=', sql<string>`any(${hashes}::text[])`).execute();
+  return new Map(rows.map((r) => [r.id_hash, r]));
+}
+
 /**
- * Checks that need the registry, for one batch of resident records: a person registered and active
- * in another jurisdiction, or recorded as deceased, cannot be imported here. Duplicates within the
- * file are found by the caller (it remembers blind indexes of the IDs it has seen).
+ * The check that needs the registry: a person registered and active in another jurisdiction, or
+ * recorded as deceased, cannot be imported here. Duplicates within the file are found by the
+ * caller (it remembers blind indexes of the IDs it has seen).
  */
-export async function registryProblems(db: Executor, scope: Scope, batch: { hash: string }[]) {
-  const hashes = batch.map((b) => b.hash);
-  const rows = hashes.length
-    ? await db.selectFrom('resident').select(['id_hash', 'status', 'city_id', 'district_id', 'street_id', 'community_id', 'grid_id']).where('id_hash', 'in', hashes).execute()
-    : [];
-  const byHash = new Map(rows.map((r) => [r.id_hash, r]));
-  return batch.map((b) => {
-    const r = byHash.get(b.hash);
-    if (!r) return null;
-    if (r.status === 'deceased') return { column: 'idNumber', code: 'resident_deceased' } as Problem;
-    if (r.status === 'active' && !rowInScope(scope, r)) return { column: 'idNumber', code: 'resident_elsewhere' } as Problem;
-    return null;
-  });
+export function registryProblem(scope: Scope, r: Selectable<ResidentTable> | undefined): Problem | null {
+  if (!r) return null;
+  if (r.status === 'deceased') return { column: 'idNumber', code: 'resident_deceased' };
+  if (r.status === 'active' && !rowInScope(scope, r)) return { column: 'idNumber', code: 'resident_elsewhere' };
+  return null;
 }
 
 export const columnHeader = (kind: ImportKind, key: string | null) => (key ? (COLUMNS[kind].find((c) => c.key === key)?.header ?? key) : null);

@@ -1,6 +1,6 @@
 import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
-import { sql } from 'kysely';
+import { sql, type Selectable } from 'kysely';
 import { audit } from '../../../platform/audit/index.ts';
 import { inTransaction, type Ctx } from '../../../platform/context.ts';
 import { AppError, conflict, notFound } from '../../../platform/errors.ts';
@@ -10,14 +10,17 @@ import { t } from '../../../platform/i18n/index.ts';
 import { insertBatches } from '../../../db/bulk.ts';
 import type { Executor } from '../../../db/index.ts';
 import { today } from '../residents/service.ts';
-import { ID_PURPOSE } from '../residents/rules.ts';
-import type { ImportColumns, ImportKind } from '../tables.ts';
+import { ID_PURPOSE, protectIdNumber, protectPhone, type ProtectedId, type ProtectedPhone } from '../residents/rules.ts';
+import type { ImportColumns, ImportKind, ResidentTable } from '../tables.ts';
 import { Applier } from './apply.ts';
 import { matchHeaders } from './columns.ts';
 import { readRows, sniffFormat, type SpreadsheetFormat } from './readers.ts';
-import { checkRow, columnHeader, Lookup, registryProblems, rowCells, type ImportRecord, type Problem, type ResidentRecord } from './rows.ts';
+import { SeenIds } from './seen.ts';
+import { checkRow, columnHeader, Lookup, registryProblem, registryRows, rowCells, type ImportRecord, type Problem, type ResidentRecord } from './rows.ts';
 
-const BATCH = 500;
+/** Rows per batch: one registry lookup and one statement per kind of write each. */
+export const IMPORT_BATCH = 500;
+type Sealed = ProtectedId & ProtectedPhone;
 /** Problems shown with the report; the rest are paged from GET /api/imports/{id}/problems. */
 const REPORT_PROBLEMS = 200;
 
@@ -25,6 +28,15 @@ export const permissionFor = (kind: ImportKind) => (kind === 'residents' ? 'resi
 
 interface RowProblem extends Problem {
   row: number;
+}
+
+/** A checked row ready to import; `hash` is the blind index of a resident's ID number. */
+export interface ImportItem {
+  row: number;
+  record: ImportRecord;
+  hash?: string;
+  /** a resident's ID number and phone encrypted, when the pass was asked to (confirm) */
+  sealed?: Sealed;
 }
 
 interface Pass {
@@ -37,7 +49,11 @@ interface Pass {
 /**
  * One pass over a stored file: header matching, row checks, registry checks per batch, duplicate
  * people within the file. Calls `onProblems` and `onValid` batch by batch, so neither the file nor
- * its rows are ever held whole.
+ * its rows are ever held whole. While one batch is at the database (registry check, then
+ * `onValid`), the next is read and checked: the file's parsing and the database's writing overlap,
+ * and no more than two batches are held. Batches still reach the database strictly one after
+ * another, so a batch sees everything the ones before it wrote (a household created for the first
+ * members of a family is found for the rest in the next batch).
  */
 async function runPass(
   ctx: Ctx,
@@ -47,7 +63,8 @@ async function runPass(
   format: SpreadsheetFormat,
   lookup: Lookup,
   onProblems: (p: RowProblem[]) => Promise<void>,
-  onValid: (records: ImportRecord[]) => Promise<void>,
+  onValid: (items: ImportItem[], registered: Map<string, Selectable<ResidentTable>>) => Promise<void>,
+  seal = false,
 ): Promise<Pass> {
   const day = today(ctx);
   const pii = ctx.platform.pii;
@@ -67,31 +84,39 @@ async function runPass(
   }
   const headerOf = new Map<string, string>([...m.byIndex.entries()].map(([i, key]) => [key, headers[i].trim()]));
   const label = (key: string | null) => (key ? (headerOf.get(key) ?? columnHeader(kind, key)) : null);
-  const seenIds = new Map<string, number>(); // blind index → first row
+  const seenIds = new SeenIds();
   let total = 0;
   let valid = 0;
   let problemRows = 0;
-  let pending: { row: number; record: ImportRecord; hash?: string }[] = [];
+  let pending: ImportItem[] = [];
   let problems: RowProblem[] = [];
 
-  const flush = async () => {
-    if (kind === 'residents' && pending.length) {
-      const found = await registryProblems(db, lookup.scope, pending.map((p) => ({ hash: p.hash! })));
-      const kept: typeof pending = [];
-      pending.forEach((p, i) => {
-        const pr = found[i];
+  const settle = async (items: ImportItem[], found: RowProblem[]) => {
+    let registered = new Map<string, Selectable<ResidentTable>>();
+    if (kind === 'residents' && items.length) {
+      registered = await registryRows(db, items.map((p) => p.hash!));
+      items = items.filter((p) => {
+        const pr = registryProblem(lookup.scope, registered.get(p.hash!));
         if (pr) {
-          problems.push({ ...pr, column: label(pr.column), row: p.row });
+          found.push({ ...pr, column: label(pr.column), row: p.row });
           problemRows++;
-        } else kept.push(p);
+        }
+        return !pr;
       });
-      pending = kept;
     }
-    valid += pending.length;
-    if (problems.length) await onProblems(problems);
-    if (pending.length) await onValid(pending.map((p) => p.record));
+    valid += items.length;
+    if (found.length) await onProblems(found);
+    if (items.length) await onValid(items, registered);
+  };
+  let inflight: Promise<void> = Promise.resolve();
+  const flush = async () => {
+    const items = pending;
+    const found = problems;
     pending = [];
     problems = [];
+    await inflight;
+    inflight = settle(items, found);
+    inflight.catch(() => undefined); // awaited at the next flush or at the end
   };
 
   for await (const r of rows) {
@@ -102,17 +127,23 @@ async function runPass(
     let hash: string | undefined;
     if (checked.record && kind === 'residents') {
       hash = pii.blindIndex(ID_PURPOSE, (checked.record as ResidentRecord).idNumber);
-      const earlier = seenIds.get(hash);
+      const earlier = seenIds.firstRow(hash, r.row);
       if (earlier !== undefined) rowProblems.push({ row: r.row, column: label('idNumber'), code: 'duplicate_person', params: { row: earlier } });
-      else seenIds.set(hash, r.row);
     }
     if (rowProblems.length) {
       problemRows++;
       problems.push(...rowProblems);
-    } else pending.push({ row: r.row, record: checked.record!, hash });
-    if (pending.length >= BATCH || problems.length >= BATCH) await flush();
+    } else {
+      // sealing here, while the previous batch is at the database, keeps it off the critical path;
+      // for people already registered the seal goes unused
+      const rec = checked.record as ResidentRecord;
+      const sealed = seal && hash ? { ...protectIdNumber(pii, rec.idNumber, hash), ...protectPhone(pii, rec.phone ?? null) } : undefined;
+      pending.push({ row: r.row, record: checked.record!, hash, sealed });
+    }
+    if (pending.length >= IMPORT_BATCH || problems.length >= IMPORT_BATCH) await flush();
   }
   await flush();
+  await inflight;
   return { columns, total, valid, problemRows };
 }
 
@@ -234,11 +265,12 @@ export async function confirmImport(ctx: Ctx, id: string) {
       async (ps) => {
         skipped += new Set(ps.map((p) => p.row)).size;
       },
-      async (records) => {
-        if (job.kind === 'residents') await applier.applyResidents(records as ResidentRecord[]);
-        else if (job.kind === 'households') await applier.applyHouseholds(records as never);
-        else await applier.applyBuildings(records as never);
+      async (items, registered) => {
+        if (job.kind === 'residents') await applier.applyResidents(items as (ImportItem & { record: ResidentRecord; hash: string; sealed: Sealed })[], registered);
+        else if (job.kind === 'households') await applier.applyHouseholds(items.map((i) => i.record) as never);
+        else await applier.applyBuildings(items.map((i) => i.record) as never);
       },
+      true,
     );
     const r = { ...applier.result, skipped: applier.result.skipped + skipped };
     const user = requireUser(c);

@@ -39,8 +39,9 @@ export interface ProtectedPhone {
 }
 
 /** What is stored of an ID number: ciphertext, keyed index for exact lookup, last four for masked search. */
-export function protectIdNumber(pii: PiiCrypto, normalized: string): ProtectedId {
-  return { id_enc: pii.encrypt(normalized), id_hash: pii.blindIndex(ID_PURPOSE, normalized), id_tail: normalized.slice(-4) };
+/** `hash`: the blind index when the caller has it already (an import computes it to find duplicates). */
+export function protectIdNumber(pii: PiiCrypto, normalized: string, hash = pii.blindIndex(ID_PURPOSE, normalized)): ProtectedId {
+  return { id_enc: pii.encrypt(normalized), id_hash: hash, id_tail: normalized.slice(-4) };
 }
 
 export function protectPhone(pii: PiiCrypto, phone: string | null): ProtectedPhone {
