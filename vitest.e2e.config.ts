@@ -8,10 +8,11 @@ export default defineConfig({
     include: ['test/e2e/**/*.test.ts'],
     globalSetup: ['test/global-setup.ts'],
     pool: 'forks',
-    // two Chromiums and two embedded databases at once is what 2 cores carry comfortably
-    maxWorkers: 2,
+    // one file at a time: two Chromiums and two embedded databases on 2 cores left clicks racing
+    // popups' motions and screens' loads often enough to fail one test in most full runs
+    maxWorkers: 1,
     testTimeout: 120_000,
-    // a browser under load (two at once on two cores) may take seconds to settle
+    // a browser on a loaded machine may take seconds to settle
     expect: { poll: { timeout: 15_000, interval: 100 } },
     hookTimeout: 180_000,
     reporters: ['default'],

@@ -80,16 +80,23 @@ export async function startBrowser(opts: ContextOptions & { config?: Partial<Con
 }
 
 /**
- * Chooses an option of an open Ant Design select. A click while the list is still sliding open is
- * lost (the list stays open), and the closing list covers what lies below it (a dialog's buttons):
- * so wait for the opening motion to end before the click, and for the list to close after it.
+ * Clicks an entry of an open Ant Design popup (a select's list, a dropdown menu). A click while the
+ * popup is still sliding open is lost (it stays open), and the closing popup covers what lies below
+ * it (a dialog's buttons): so wait for the opening motion to end before the click, and for the popup
+ * to close after it.
  */
-export async function pickOption(page: Page, option: Locator) {
-  const list = page.locator('.ant-select-dropdown', { has: option });
+async function clickInPopup(page: Page, popup: string, entry: Locator) {
+  const list = page.locator(popup, { has: entry });
   await expect.poll(() => list.getAttribute('class')).not.toMatch(/-(appear|enter)\b/);
-  await option.click();
+  await entry.click();
   await list.waitFor({ state: 'hidden' });
 }
+
+/** Chooses an option of an open Ant Design select. */
+export const pickOption = (page: Page, option: Locator) => clickInPopup(page, '.ant-select-dropdown', option);
+
+/** Clicks an entry of an open Ant Design dropdown menu. */
+export const pickMenuEntry = (page: Page, entry: Locator) => clickInPopup(page, '.ant-dropdown', entry);
 
 /** Signs in through the sign-in page and waits for the console (or the password page). */
 export async function signIn(page: Page, username: string, password = DEMO_PASSWORD) {
@@ -115,7 +122,7 @@ export async function signInResident(page: Page, server: TestServer, phone: stri
 /** Signs out from the user menu (zh-CN) and waits for the sign-in page. */
 export async function signOut(page: Page) {
   await page.getByTestId('user-menu').click();
-  await page.getByText('退出登录', { exact: true }).click();
+  await pickMenuEntry(page, page.getByText('退出登录', { exact: true }));
   // the sign-out request queues behind whatever the screen was still loading (one embedded connection)
   await page.waitForURL((u) => u.pathname === '/login', { timeout: 60_000 });
 }

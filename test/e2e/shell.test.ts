@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { menuLabels, openScreen, screenshot, signIn, startBrowser, type Browser, pickOption } from './browser.ts';
+import { menuLabels, openScreen, screenshot, signIn, startBrowser, type Browser, pickMenuEntry, pickOption } from './browser.ts';
 
 let b: Browser;
 beforeAll(async () => {
@@ -9,7 +9,7 @@ afterAll(() => b?.close());
 
 async function chooseLanguage(page: Browser['page'], name: string) {
   await page.getByTestId('language-switch').click();
-  await page.locator('.ant-dropdown-menu-item').getByText(name, { exact: true }).click();
+  await pickMenuEntry(page, page.locator('.ant-dropdown-menu-item').getByText(name, { exact: true }));
 }
 
 const EN_SCREENS: [string, string][] = [
