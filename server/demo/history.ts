@@ -447,7 +447,7 @@ function story(rng: Rng, w: World, t0: number, batch: Batch, totals: Map<string,
   }
 }
 
-/** Columns the copy rewrites: ids get the copy's id, case numbers a suffix; everything else is kept. */
+/** The tables of a generated history, parents first (foreign keys). */
 const COPY_TABLES = ['cases', 'case_event', 'case_deadline', 'case_assignment'] as const;
 
 /**
@@ -467,6 +467,7 @@ export async function copyHistory(db: Executor, times: number): Promise<{ cases:
     const columns = (await sql<{ name: string }>`
       SELECT column_name AS name FROM information_schema.columns
       WHERE table_schema = current_schema() AND table_name = ${table} AND is_generated = 'NEVER' ORDER BY ordinal_position`.execute(db)).rows.map((r) => r.name);
+    // ids (and references to cases) get the copy's id, case numbers a suffix; everything else is kept
     const value = (c: string) => {
       if (c === 'id' || c === 'case_id' || c === 'merged_into') return sql`(left(${sql.ref(c)}::text, 24) || substr(md5(${sql.ref(c)}::text || ':' || copy.k), 1, 12))::uuid`;
       if (c === 'case_no') return sql`${sql.ref(c)} || '-' || copy.k`;

@@ -97,8 +97,7 @@ async function joinOpen(db: Executor, kind: PlaceKind, placeId: string, row: Cas
       .returning('hot_spot_id'))
     .with('counted', (q) => q.updateTable('hot_spot')
       .set((eb) => ({ case_count: eb('case_count', '+', 1), last_reported_at: sql`greatest(last_reported_at, ${row.reported_at})` }))
-      .where('id', 'in', (eb) => eb.selectFrom('linked').select('hot_spot_id'))
-      .returning('id'))
+      .where('id', 'in', (eb) => eb.selectFrom('linked').select('hot_spot_id')))
     .selectFrom('open').select('id')
     .executeTakeFirst();
   return !!found;
