@@ -101,10 +101,12 @@ describe('property oversight screens', () => {
     await contract.locator('#residential').fill('2.1');
     await contract.getByRole('button', { name: /确\s?定/ }).click();
     await expect.poll(() => contract.locator('.ant-form-item-explain-error').allInnerTexts()).toEqual([expect.stringMatching(/重叠|合同/)]);
+    await screenshot(page, 'zh-CN', '73-contract-refused', { fullPage: false });
     await period('2041-01-01', '2043-12-31');
     await contract.locator('input[type=file]').setInputFiles({ name: '物业服务合同.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n') });
     await contract.locator('.ant-upload-list-item', { hasText: '物业服务合同.pdf' }).waitFor();
     await expect.poll(() => contract.getByTestId('contract-file').getAttribute('class')).not.toContain('ant-btn-loading');
+    await screenshot(page, 'zh-CN', '73-contract-file', { fullPage: false });
     await contract.getByRole('button', { name: /确\s?定/ }).click();
     await contract.waitFor({ state: 'hidden' });
     const signed = await b.server.platform.db.selectFrom('property_contract').select(['file_id', 'starts_on']).where('file_id', 'is not', null).execute();
@@ -199,6 +201,10 @@ describe('property oversight screens', () => {
     const weights = page.locator('.ant-card-extra input.ant-input-number-input');
     await weights.nth(0).fill('25');
     await expect.poll(() => page.locator('.ant-alert').first().innerText()).toContain('105');
+    // saved so, the server's refusals are said on the lists they name: the weights' sum above the parts, the item sum in its part
+    await page.getByTestId('standard-save').click();
+    await expect.poll(() => page.locator('.ant-form-item-explain-error').allInnerTexts()).toEqual(['四项权重之和必须为 100', '细项分值之和必须等于该项权重 25']);
+    await screenshot(page, 'zh-CN', '78-standard-refused');
     await weights.nth(0).fill('20');
     await expect.poll(() => page.locator('.ant-alert').first().innerText()).toContain('100');
     // the standard as loaded saves back unchanged (what the editor sends is what the server accepts)

@@ -159,6 +159,7 @@ describe('resident page on a phone', () => {
     await page.getByText('未找到该记录').waitFor();
     expect(await page.getByText('网络不通，请稍后再试').count()).toBe(0);
     expect(await page.getByRole('button', { name: '重试' }).count()).toBe(0);
+    await screenshot(page, 'resident', '06b-case-not-found', { stretch: true });
   });
 
   it('an offline report waits on the phone and is sent exactly once when the network is back, even when an answer is lost', async () => {

@@ -574,7 +574,6 @@ function reporterNotice(row: CaseRow, key: string, params: Record<string, string
   return row.reporter_account_id ? [{ to: { accountId: row.reporter_account_id }, caseId: row.id, kind: 'case.update', key, params: { caseNo: row.case_no, title: row.title, ...params } }] : [];
 }
 
-/** The workflow table as documentation and for clients that want to show the allowed actions. */
 /**
  * What the case itself must satisfy for an action beyond its state (the transition table says from
  * which state, and who). The handler refuses without it, and the allowed actions leave it out, so a
@@ -584,6 +583,7 @@ const PRECONDITIONS: Partial<Record<Action, { holds: (row: CaseRow) => boolean; 
   reopen: { holds: (row) => row.satisfaction === 'dissatisfied', message: 'cases.reopen_needs_dissatisfied' },
 };
 
+/** The actions the caller may take on the case now, for the screens to offer (and nothing they would refuse). */
 export async function allowedActions(ctx: Ctx, row: CaseRow): Promise<string[]> {
   const cfg = await getConfig(ctx.platform, ctx.db);
   const out = new Set<string>();

@@ -22,6 +22,17 @@ async function someResident(offset = 0) {
   return list.json().items[offset].id as string;
 }
 
+/** A resident of the community (the `offset`-th listed) with a sign-in account linked in person, who has reported `description` with it. */
+async function linkedReporter(offset: number, phone: string, description: string) {
+  const id = await someResident(offset);
+  const token = await residentToken(phone);
+  expect((await post(`/api/residents/${id}/link-account`, community, { phone, verification: 'in_person' })).statusCode).toBe(200);
+  const b = await s.platform.db.selectFrom('building').select('id').orderBy('id').executeTakeFirstOrThrow();
+  const report = await s.request({ method: 'POST', url: '/api/cases', token, payload: { description, channel: 'resident_app', buildingId: b.id } });
+  expect(report.statusCode).toBe(201);
+  return { id, token, report: report.json() as { id: string; caseNo: string } };
+}
+
 beforeAll(async () => {
   s = await startTestServer({ clock: '2026-07-01T10:00:00+08:00' });
   [community, street] = await Promise.all([s.login('community'), s.login('street')]);
@@ -53,35 +64,25 @@ describe('a copy of everything held about a person', () => {
   });
 
   it("shows a linked person's account and reports, the same in the staff copy and their own", async () => {
-    const id = await someResident(3);
     const phone = '13900004321';
-    const token = await residentToken(phone);
-    expect((await post(`/api/residents/${id}/link-account`, community, { phone, verification: 'in_person' })).statusCode).toBe(200);
-    const b = await s.platform.db.selectFrom('building').select('id').orderBy('id').executeTakeFirstOrThrow();
-    const report = await s.request({ method: 'POST', url: '/api/cases', token, payload: { description: '单元门禁坏了关不上', channel: 'resident_app', buildingId: b.id } });
-    expect(report.statusCode).toBe(201);
+    const { id, token, report } = await linkedReporter(3, phone, '单元门禁坏了关不上');
 
     const staff = (await get(`/api/residents/${id}/personal-data`, community)).json();
     const own = (await get('/api/my/personal-data', token)).json();
     expect(staff.account).toEqual({ phone, createdAt: expect.any(String), lastSignInAt: expect.any(String) });
     expect(own.account).toEqual(staff.account);
     expect(own.resident.idNumber).toBe(staff.resident.idNumber);
-    expect(staff.cases).toEqual([expect.objectContaining({ caseNo: report.json().caseNo, description: '单元门禁坏了关不上', status: expect.any(String) })]);
+    expect(staff.cases).toEqual([expect.objectContaining({ caseNo: report.caseNo, description: '单元门禁坏了关不上', status: expect.any(String) })]);
     expect(own.cases).toEqual(staff.cases);
   });
 });
 
 describe('deletion on request', () => {
   it('is blocked while the person is registered, has an open case or a legal hold; then removes the record and its history', async () => {
-    const id = await someResident(1);
-    const numbers = (await post(`/api/residents/${id}/reveal`, community)).json();
     // the person has a sign-in account and an open report
     const phone = '13900005678';
-    const token = await residentToken(phone);
-    expect((await post(`/api/residents/${id}/link-account`, community, { phone, verification: 'in_person' })).statusCode).toBe(200);
-    const b = await s.platform.db.selectFrom('building').select('id').orderBy('id').executeTakeFirstOrThrow();
-    const report = await s.request({ method: 'POST', url: '/api/cases', token, payload: { description: '楼下的路灯不亮了', channel: 'resident_app', buildingId: b.id } });
-    expect(report.statusCode).toBe(201);
+    const { id, token, report } = await linkedReporter(1, phone, '楼下的路灯不亮了');
+    const numbers = (await post(`/api/residents/${id}/reveal`, community)).json();
 
     let check = (await get(`/api/residents/${id}/erasure`, community)).json();
     expect(check.erasable).toBe(false);
@@ -93,7 +94,7 @@ describe('deletion on request', () => {
 
     // moved out, the report finished by its handler — and then a legal hold from the street
     expect((await post(`/api/residents/${id}/move`, community, { householdId: null, outcome: 'moved_out' })).statusCode).toBe(200);
-    await s.platform.db.updateTable('cases').set({ status: 'closed' }).where('id', '=', report.json().id).execute();
+    await s.platform.db.updateTable('cases').set({ status: 'closed' }).where('id', '=', report.id).execute();
     expect((await post(`/api/residents/${id}/legal-holds`, community, { basis: '派出所协查' })).statusCode).toBe(403);
     const hold = await post(`/api/residents/${id}/legal-holds`, street, { basis: '派出所协查函〔2026〕17号' });
     expect(hold.statusCode).toBe(201);
@@ -114,7 +115,7 @@ describe('deletion on request', () => {
     }
     // the account remains (the person may still report), unlinked; the case remains as a work record
     expect((await s.platform.db.selectFrom('resident_account').select('resident_id').where('resident_id', '=', id).execute())).toEqual([]);
-    expect((await get(`/api/my/cases/${report.json().id}`, token)).statusCode).toBe(200);
+    expect((await get(`/api/my/cases/${report.id}`, token)).statusCode).toBe(200);
     // the audit trail holds no personal data of the erased person
     const trail = JSON.stringify(await s.platform.db.selectFrom('audit_log').selectAll().where('entity_id', '=', id).execute());
     expect(trail).not.toContain(numbers.idNumber);

@@ -20,6 +20,17 @@ async function form(points: Record<string, number> = {}) {
   return std.items.filter((i: { part_code: string }) => i.part_code === 'contract' || i.part_code === 'inspection').map((i: { code: string; points: number }) => ({ code: i.code, points: points[i.code] ?? i.points }));
 }
 
+/** The stored credit standard, in the shape PUT /api/property/credit-standard takes (interviewBelow aside). */
+async function standardAsInput() {
+  const std = (await req('GET', '/api/property/credit-standard', tok.admin)).json();
+  const parts = std.parts.map((p: { code: string; weight: number }) => ({
+    code: p.code,
+    weight: p.weight,
+    items: std.items.filter((i: { part_code: string }) => i.part_code === p.code).map((i: { code: string; name_zh: string; name_en: string; points: number; metric: string | null }) => ({ code: i.code, nameZh: i.name_zh, nameEn: i.name_en, points: i.points, metric: i.metric })),
+  }));
+  return { parts, grades: std.grades };
+}
+
 async function setClock(iso: string) {
   s.clock.set(iso);
   const now = s.clock.now();
@@ -157,13 +168,8 @@ describe('credit score', () => {
   });
 
   it('the interview line is strict: a score exactly at the line gets none, a hundredth below it gets one', async () => {
-    const std = (await req('GET', '/api/property/credit-standard', tok.admin)).json();
-    const parts = std.parts.map((p: { code: string; weight: number }) => ({
-      code: p.code,
-      weight: p.weight,
-      items: std.items.filter((i: { part_code: string }) => i.part_code === p.code).map((i: { code: string; name_zh: string; name_en: string; points: number; metric: string | null }) => ({ code: i.code, nameZh: i.name_zh, nameEn: i.name_en, points: i.points, metric: i.metric })),
-    }));
-    const line = async (interviewBelow: number) => expect((await req('PUT', '/api/property/credit-standard', tok.admin, { parts, grades: std.grades, interviewBelow })).statusCode).toBe(200);
+    const { parts, grades } = await standardAsInput();
+    const line = async (interviewBelow: number) => expect((await req('PUT', '/api/property/credit-standard', tok.admin, { parts, grades, interviewBelow })).statusCode).toBe(200);
     const run = async () => (await req('POST', '/api/property/evaluations', tok.district, { quarter: '2031-Q1' })).json().companies.find((c: { companyId: string }) => c.companyId === c1.company);
     const tasks = async () => (await req('GET', '/api/property/interviews', tok.housing)).json().filter((v: { company_org_id: string }) => v.company_org_id === c1.company);
     const { total } = await run();
@@ -235,21 +241,16 @@ describe('credit score', () => {
   });
 
   it('the standard editor keeps the sums', async () => {
-    const std = (await req('GET', '/api/property/credit-standard', tok.admin)).json();
-    const parts = std.parts.map((p: { code: string; weight: number }) => ({
-      code: p.code,
-      weight: p.weight,
-      items: std.items.filter((i: { part_code: string }) => i.part_code === p.code).map((i: { code: string; name_zh: string; name_en: string; points: number; metric: string | null }) => ({ code: i.code, nameZh: i.name_zh, nameEn: i.name_en, points: i.points, metric: i.metric })),
-    }));
+    const { parts, grades } = await standardAsInput();
     const bad = structuredClone(parts);
     bad[0].weight += 5;
-    const r = await req('PUT', '/api/property/credit-standard', tok.admin, { parts: bad, grades: std.grades, interviewBelow: 60 });
+    const r = await req('PUT', '/api/property/credit-standard', tok.admin, { parts: bad, grades, interviewBelow: 60 });
     expect(r.statusCode).toBe(400);
     expect(r.json().error.fields).toHaveProperty('parts');
-    const ok = await req('PUT', '/api/property/credit-standard', tok.admin, { parts, grades: std.grades, interviewBelow: 60 });
+    const ok = await req('PUT', '/api/property/credit-standard', tok.admin, { parts, grades, interviewBelow: 60 });
     expect(ok.statusCode, ok.body).toBe(200);
-    expect((await req('PUT', '/api/property/credit-standard', tok.district, { parts, grades: std.grades, interviewBelow: 60 })).statusCode).toBe(200);
-    expect((await req('PUT', '/api/property/credit-standard', tok.street, { parts, grades: std.grades, interviewBelow: 60 })).statusCode).toBe(403);
+    expect((await req('PUT', '/api/property/credit-standard', tok.district, { parts, grades, interviewBelow: 60 })).statusCode).toBe(200);
+    expect((await req('PUT', '/api/property/credit-standard', tok.street, { parts, grades, interviewBelow: 60 })).statusCode).toBe(403);
   });
 });
 

@@ -25,6 +25,19 @@ describe('applyFieldErrors', () => {
     ]);
   });
 
+  it('puts every message that lands on one item there, on the item\'s own name path (list positions are numbers)', () => {
+    const set: { name: (string | number)[]; errors: string[] }[] = [];
+    const form = {
+      getFieldsError: () => [{ name: ['parts'], errors: [] }, { name: ['parts', 0, 'items'], errors: [] }, { name: ['parts', 0, 'weight'], errors: [] }],
+      setFields: (fields: typeof set) => set.push(...fields),
+    } as unknown as FormInstance;
+    expect(applyFieldErrors(form, refusal({ parts: '权重之和须为 100', 'parts.0.items.1.code': '代码重复', 'parts.0.items': '细项之和须等于权重' }))).toBeNull();
+    expect(set).toEqual([
+      { name: ['parts'], errors: ['权重之和须为 100', '代码重复'] },
+      { name: ['parts', 0, 'items'], errors: ['细项之和须等于权重'] },
+    ]);
+  });
+
   it('says the fields the form has no item for in their own words, even when none could be placed', () => {
     const { form, set } = fakeForm(['parts.0.weight']);
     expect(applyFieldErrors(form, refusal({ 'parts.1.items': '各项分值之和应等于权重', grades: '须有一个下限为 0 的等级' }))).toBe('各项分值之和应等于权重；须有一个下限为 0 的等级');

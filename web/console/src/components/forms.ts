@@ -11,17 +11,19 @@ import { ApiError } from '../api/client';
  * else the error's message when nothing at all was placed.
  */
 export function applyFieldErrors(form: FormInstance, err: ApiError): string | null {
-  const names = new Set(form.getFieldsError().map((f) => f.name.join('.')));
+  // each item's own name path: list positions in it are numbers, and the form matches paths strictly
+  const names = new Map(form.getFieldsError().map((f) => [f.name.join('.'), f.name]));
   const rest: string[] = [];
-  const placed: { name: string[]; errors: string[] }[] = [];
+  // several fields may land on one item ("roles.0" and "roles.1" on "roles"): it shows them all
+  const placed = new Map<string, string[]>();
   for (const [field, message] of Object.entries(err.fields)) {
     const name = names.has(field) ? field : field.split('.')[0];
-    if (names.has(name)) placed.push({ name: name.split('.'), errors: [message] });
+    if (names.has(name)) placed.set(name, [...(placed.get(name) ?? []), message]);
     else rest.push(message);
   }
-  form.setFields(placed);
+  form.setFields([...placed].map(([name, errors]) => ({ name: names.get(name)!, errors })));
   if (rest.length) return rest.join('；');
-  return placed.length ? null : err.message;
+  return placed.size ? null : err.message;
 }
 
 /**

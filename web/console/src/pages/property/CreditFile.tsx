@@ -239,7 +239,7 @@ function ContractModal({ compound, onClose }: { compound: { id: string; name: st
       <Form form={form} layout="vertical" initialValues={{ starLevel: 3 }}>
         <Form.Item name="period" label={t('prop.contract.period')} rules={[{ required: true, message: t('common.required') }]}><DatePicker.RangePicker /></Form.Item>
         <Form.Item name="starLevel" label={t('prop.contract.stars')} rules={[{ required: true }]}><Rate /></Form.Item>
-        <Space wrap>
+        <Space wrap align="start">
           {RATE_TYPES.map((r) => (
             <Form.Item key={r} name={r} label={t(`prop.contract.type.${r}`)} rules={r === 'residential' ? [{ required: true, message: t('common.required') }] : []} extra={r === 'residential' ? t('prop.contract.rateUnit') : undefined}>
               <InputNumber min={0} max={1000} precision={2} style={{ width: 120 }} />
@@ -254,8 +254,9 @@ function ContractModal({ compound, onClose }: { compound: { id: string; name: st
             onRemove={() => setContractFile(null)}
             beforeUpload={(f) => {
               setUploading(true);
+              // a refused file (its type, its size) is said in the server's words for the file, as the photo uploads do
               uploadFiles([f])
-                .then(([r]) => setContractFile({ id: r.id, name: f.name }), (e: Error) => message.error(e.message))
+                .then(([r]) => setContractFile({ id: r.id, name: f.name }), (e: Error) => message.error(e instanceof ApiError ? Object.values(e.fields)[0] ?? e.message : e.message))
                 .finally(() => setUploading(false));
               return false;
             }}

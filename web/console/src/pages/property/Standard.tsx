@@ -41,7 +41,6 @@ export default function Standard() {
       // a new line item gets a code of its part; a removed one is retired by the server
       parts: v.parts.map((p) => ({ code: p.code, weight: p.weight, items: p.items.map((i, n) => ({ code: i.code || `${p.code}.item_${Date.now().toString(36)}${n}`, nameZh: i.nameZh, nameEn: i.nameEn, points: i.points, metric: p.code === 'complaints' ? i.metric : null })) })),
     };
-    // a list position the server names ("parts.1.items") has no input here: useSubmit says it at the top
     await api.put('/api/property/credit-standard', body);
     message.success(t('prop.std.saved'));
     await standard.reload();
@@ -57,9 +56,11 @@ export default function Standard() {
     >
       <Form form={form} layout="vertical" initialValues={toValues(std)} key={saved}>
         <Alert className="section-card" type={weightSum === 100 ? 'info' : 'error'} showIcon message={t('prop.std.weightSum', { sum: weightSum })} />
+        {/* the server's refusals land on the lists they name (the weights' sum on the parts, an item sum on its part's items) */}
         <Form.List name="parts">
-          {(parts) =>
-            parts.map((pf, pi) => {
+          {(parts, _ops, { errors: partsErrors }) => [
+            <Form.ErrorList key="errors" errors={partsErrors} />,
+            ...parts.map((pf, pi) => {
               const code = PARTS[pi];
               const part = std.parts.find((p) => p.code === code)!;
               const v = values?.parts?.[pi];
@@ -80,7 +81,7 @@ export default function Standard() {
                 >
                   {code === 'complaints' && <Typography.Paragraph type="secondary">{t('prop.std.complaintsHint')}</Typography.Paragraph>}
                   <Form.List name={[pf.name, 'items']}>
-                    {(items, { add, remove }) => (
+                    {(items, { add, remove }, { errors }) => (
                       <>
                         {items.map((f) => (
                           <Row gutter={8} key={f.key} align="top">
@@ -99,19 +100,20 @@ export default function Standard() {
                             <Col xs={2} md={1}><Button type="text" icon={<MinusCircleOutlined />} onClick={() => remove(f.name)} disabled={items.length <= 1} aria-label={t('prop.std.removeItem')} /></Col>
                           </Row>
                         ))}
+                        <Form.ErrorList errors={errors} />
                         <Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ points: 0, metric: code === 'complaints' ? 'response' : null })}>{t('prop.std.addItem')}</Button>
                       </>
                     )}
                   </Form.List>
                 </Card>
               );
-            })
-          }
+            }),
+          ]}
         </Form.List>
         <Card className="section-card" title={t('prop.std.grades')}>
           <Typography.Paragraph type="secondary">{t('prop.std.gradesHint')}</Typography.Paragraph>
           <Form.List name="grades">
-            {(grades, { add, remove }) => (
+            {(grades, { add, remove }, { errors }) => (
               <Flex vertical gap={0}>
                 {grades.map((g) => (
                   <Space key={g.key} align="baseline">
@@ -120,6 +122,7 @@ export default function Standard() {
                     <Button type="text" icon={<MinusCircleOutlined />} onClick={() => remove(g.name)} disabled={grades.length <= 1} aria-label={t('prop.std.removeItem')} />
                   </Space>
                 ))}
+                <Form.ErrorList errors={errors} />
                 <div><Button type="dashed" icon={<PlusOutlined />} onClick={() => add({ min: 0 })}>{t('prop.std.addGrade')}</Button></div>
               </Flex>
             )}

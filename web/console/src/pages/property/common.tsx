@@ -39,7 +39,7 @@ export function MoneyList({ name, label, nameField, nameLabel }: { name: string;
   return (
     <Form.Item label={label} required>
       <Form.List name={name}>
-        {(fields, { add, remove }) => (
+        {(fields, { add, remove }, { errors }) => (
           <>
             {fields.map((f) => (
               <Space key={f.key} align="baseline">
@@ -48,6 +48,8 @@ export function MoneyList({ name, label, nameField, nameLabel }: { name: string;
                 {fields.length > 1 && <MinusCircleOutlined onClick={() => remove(f.name)} />}
               </Space>
             ))}
+            {/* a refusal of the whole list (invoices over the budget) is said under its rows */}
+            <Form.ErrorList errors={errors} />
             <Button type="dashed" icon={<PlusOutlined />} onClick={() => add()}>{t('prop.fund.addRow')}</Button>
           </>
         )}
