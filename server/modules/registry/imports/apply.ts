@@ -5,6 +5,7 @@ import { newId } from '../../../platform/ids.ts';
 import { maskPhone } from '../../../platform/pii/index.ts';
 import { nameKey } from '../normalize.ts';
 import * as places from '../places/store.ts';
+import * as residents from '../residents/store.ts';
 import { deriveSeparated, PHONE_PURPOSE, protectPhone, type Dwelling, type ProtectedId, type ProtectedPhone } from '../residents/rules.ts';
 import type { HouseholdMemberTable, HouseholdTable, Relation, ResidentChangeTable, ResidentTable, ResidentTagTable } from '../tables.ts';
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
@@ -199,13 +200,8 @@ export class Applier {
     // closes before inserts: a person has at most one open membership (a unique index says so)
     await updateRecords(this.db, 'household_member', w.closes);
     await insertRecords(this.db, 'resident', w.residents);
-    await updateRecords(this.db, 'resident', w.updates);
-    // a person moved to another district takes their care tags along (they share the person's district)
-    const moved = w.updates.filter((u) => u.district_id).map((u) => u.id);
-    if (moved.length) {
-      await sql`UPDATE resident_tag t SET district_id = r.district_id FROM resident r
-        WHERE r.id = ANY(${moved}::uuid[]) AND t.resident_id = r.id AND t.district_id <> r.district_id`.execute(this.db);
-    }
+    // a person moved to another district takes their care tags along
+    await residents.updateResidents(this.db, w.updates);
     await insertRecords(this.db, 'household_member', w.members);
     await insertRecords(this.db, 'resident_tag', w.tags);
     await insertRecords(this.db, 'resident_change', w.changes);

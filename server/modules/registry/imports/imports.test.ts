@@ -274,6 +274,32 @@ describe('import in batches', () => {
   });
 });
 
+describe('import across districts', () => {
+  it('a person moved by an import to another district takes their care tags along', async () => {
+    const admin = await s.login('admin');
+    const db = s.platform.db;
+    const inDistrict = (other?: string) => {
+      let q = db.selectFrom('building as b').innerJoin('compound as c', 'c.id', 'b.compound_id').select(['b.number', 'b.district_id', 'c.name as compound']).orderBy('b.id').limit(1);
+      if (other) q = q.where('b.district_id', '<>', other);
+      return q.executeTakeFirstOrThrow();
+    };
+    const a = await inDistrict();
+    const b = await inDistrict(a.district_id);
+    const id = idOf('37010219780808008');
+    const file = (at: typeof a) => Buffer.from(toCsv([['姓名', '身份证号', '小区', '楼栋', '单元', '房号', '重点人群'], ['跨区者', id, at.compound, at.number, '1', '7901', '独居老人']]));
+    const importAs = async (at: typeof a) => {
+      const res = await upload(admin, 'd.csv', file(at));
+      expect(res.json(), res.body).toMatchObject({ validRows: 1 });
+      return (await s.request({ method: 'POST', url: `/api/imports/${res.json().id}/confirm`, token: admin })).json().result;
+    };
+    expect(await importAs(a)).toMatchObject({ created: 1 });
+    const tagDistricts = async () => (await db.selectFrom('resident_tag as t').innerJoin('resident as r', 'r.id', 't.resident_id').select(['r.district_id as person', 't.district_id as tag']).where('r.name', '=', '跨区者').execute());
+    expect(await tagDistricts()).toEqual([{ person: a.district_id, tag: a.district_id }]);
+    expect(await importAs(b)).toMatchObject({ updated: 1 });
+    expect(await tagDistricts()).toEqual([{ person: b.district_id, tag: b.district_id }]);
+  });
+});
+
 async function xlsxOf(rows: string[][]) {
   const wb = new ExcelJS.Workbook();
   const ws = wb.addWorksheet('data');

@@ -1,5 +1,6 @@
 import { sql, type Expression, type Insertable, type SqlBool, type Updateable } from 'kysely';
 import type { Executor } from '../../../db/index.ts';
+import { updateRecords } from '../../../db/bulk.ts';
 import { inScope, type Scope } from '../../../platform/access/index.ts';
 import type { HouseholdMemberTable, ResidentChangeTable, ResidentTable, ResidentTagTable, VisitTable } from '../tables.ts';
 
@@ -123,10 +124,23 @@ export async function insertResident(db: Executor, row: Insertable<ResidentTable
   await db.insertInto('resident').values(row).execute();
 }
 
-/** Updates a resident; a move to another district takes their care tags along (they share its district). */
+/** Updates a resident; a move to another district takes their care tags along (tagsFollowResidents). */
 export async function updateResident(db: Executor, id: string, set: Updateable<ResidentTable>) {
   await db.updateTable('resident').set(set).where('id', '=', id).execute();
-  if (set.district_id) await db.updateTable('resident_tag').set({ district_id: set.district_id }).where('resident_id', '=', id).where('district_id', '<>', set.district_id).execute();
+  if (set.district_id) await tagsFollowResidents(db, [id]);
+}
+
+/** Updates many residents at once (an import's batch), like updateResident: tags follow a move to another district. */
+export async function updateResidents(db: Executor, rows: readonly ({ id: string } & Updateable<ResidentTable>)[]) {
+  await updateRecords(db, 'resident', rows);
+  await tagsFollowResidents(db, rows.filter((r) => r.district_id).map((r) => r.id));
+}
+
+/** Care tags live in their resident's district (distribution key): after a move, they are put where the resident now is. */
+async function tagsFollowResidents(db: Executor, ids: string[]) {
+  if (ids.length === 0) return;
+  await sql`UPDATE resident_tag t SET district_id = r.district_id FROM resident r
+    WHERE r.id = ANY(${ids}::uuid[]) AND t.resident_id = r.id AND t.district_id <> r.district_id`.execute(db);
 }
 
 export async function secretsOf(db: Executor, id: string) {
