@@ -8,7 +8,7 @@ import * as places from '../places/store.ts';
 import * as residents from '../residents/store.ts';
 import { deriveSeparated, PHONE_PURPOSE, protectPhone, type Dwelling, type ProtectedId, type ProtectedPhone } from '../residents/rules.ts';
 import type { HouseholdMemberTable, HouseholdTable, Relation, ResidentChangeTable, ResidentTable, ResidentTagTable } from '../tables.ts';
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { BuildingRecord, HouseholdRecord, Lookup, Place, ResidentRecord } from './rows.ts';
 
 export interface ApplyResult {
@@ -21,7 +21,6 @@ export interface ApplyResult {
 
 const placeKey = (p: Place) => `${p.building.id}|${p.unit}|${p.room}`;
 const dwellingOf = (p: Place): Dwelling => ({ compoundName: p.building.compound_name, buildingKey: p.building.number_key, unit: p.unit, room: p.room });
-const anyUuid = (ids: string[]) => sql<string>`any(${ids}::uuid[])`;
 
 /** What one batch of residents writes, gathered first and then written one statement per kind. */
 interface Writes {
@@ -65,12 +64,7 @@ export class Applier {
     const distinct = new Map<string, (typeof items)[number]>();
     for (const it of items) distinct.set(placeKey(it.place), it);
     if (distinct.size === 0) return out;
-    // the natural keys as one JSON parameter, joined on the unique (building, unit, room) index
-    const keys = JSON.stringify([...distinct.values()].map((i) => ({ building_id: i.place.building.id, unit_no: i.place.unit, room_no: i.place.room })));
-    const existing = (
-      await sql<Selectable<HouseholdTable>>`SELECT h.* FROM household h JOIN json_populate_recordset(NULL::household, ${keys}::json) k
-        ON h.building_id = k.building_id AND h.unit_no = k.unit_no AND h.room_no = k.room_no`.execute(this.db)
-    ).rows;
+    const existing = await places.householdsByKeys(this.db, [...distinct.values()].map((i) => ({ building_id: i.place.building.id, unit_no: i.place.unit, room_no: i.place.room })));
     const byKey = new Map(existing.map((h) => [`${h.building_id}|${h.unit_no}|${h.room_no}`, h]));
     const fresh: Insertable<HouseholdTable>[] = [];
     const changed: ({ id: string } & Updateable<HouseholdTable>)[] = [];
@@ -155,10 +149,8 @@ export class Applier {
   async applyResidents(batch: { record: ResidentRecord; hash: string; sealed: ProtectedId & ProtectedPhone }[], registered: Map<string, Selectable<ResidentTable>>) {
     const households = await this.households(batch.filter((b) => b.record.place).map(({ record: r }) => ({ place: r.place!, area: r.area, occupancy: r.occupancy })));
     const ids = [...registered.values()].map((r) => r.id);
-    const open = ids.length ? await this.db.selectFrom('household_member').selectAll().where('resident_id', '=', anyUuid(ids)).where('valid_to', 'is', null).execute() : [];
-    const openByResident = new Map(open.map((m) => [m.resident_id, m]));
-    const tags = ids.length ? await this.db.selectFrom('resident_tag').select(['resident_id', 'tag']).where('resident_id', '=', anyUuid(ids)).where('valid_to', 'is', null).execute() : [];
-    const openTags = new Set(tags.map((t) => `${t.resident_id}|${t.tag}`));
+    const openByResident = new Map((await residents.openMemberships(this.db, ids)).map((m) => [m.resident_id, m]));
+    const openTags = new Set((await residents.openTags(this.db, ids)).map((t) => `${t.resident_id}|${t.tag}`));
 
     const w: Writes = { residents: [], updates: [], closes: [], members: [], tags: [], changes: [] };
     // memberships and care tags live in the district of the household / the person (distribution key)

@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../../db/index.ts';
 import { inScope, type Scope, type ScopeTarget } from '../../../platform/access/index.ts';
 import type { BuildingTable, CompoundTable, HouseholdTable } from '../tables.ts';
@@ -154,6 +154,15 @@ export async function findHousehold(db: Executor, scope: Scope, id: string) {
 
 export async function householdByKey(db: Executor, buildingId: string, unitNo: string, roomNo: string) {
   return db.selectFrom('household').selectAll().where('building_id', '=', buildingId).where('unit_no', '=', unitNo).where('room_no', '=', roomNo).executeTakeFirst();
+}
+
+/** Households by natural key (building, unit, room), many at once: the keys as one JSON parameter, joined on their unique index. */
+export async function householdsByKeys(db: Executor, keys: { building_id: string; unit_no: string; room_no: string }[]) {
+  if (keys.length === 0) return [];
+  return (
+    await sql<Selectable<HouseholdTable>>`SELECT h.* FROM household h JOIN json_populate_recordset(NULL::household, ${JSON.stringify(keys)}::json) k
+      ON h.building_id = k.building_id AND h.unit_no = k.unit_no AND h.room_no = k.room_no`.execute(db)
+  ).rows;
 }
 
 export async function insertHousehold(db: Executor, row: Insertable<HouseholdTable>) {

@@ -4,6 +4,9 @@ import { updateRecords } from '../../../db/bulk.ts';
 import { inScope, type Scope } from '../../../platform/access/index.ts';
 import type { HouseholdMemberTable, ResidentChangeTable, ResidentTable, ResidentTagTable, VisitTable } from '../tables.ts';
 
+/** Many ids as one array parameter, not one bound parameter each. */
+const anyUuid = (ids: string[]) => sql<string>`any(${ids}::uuid[])`;
+
 /**
  * Residents are located by the five region ids copied from their current household (or where a
  * newcomer was registered). Only region-bound staff reach them: organisation-bound callers
@@ -115,9 +118,11 @@ export async function residentByIdHash(db: Executor, hashes: string[]) {
   return db.selectFrom('resident').select(['id', 'status', 'city_id', 'district_id', 'street_id', 'community_id', 'grid_id']).where('id_hash', 'in', hashes).executeTakeFirst();
 }
 
+/** Many people by ID number (blind index), in one query whatever their number: an import's batch. */
 export async function residentsByIdHash(db: Executor, hashes: string[]) {
   if (hashes.length === 0) return [];
-  return db.selectFrom('resident').selectAll().where('id_hash', 'in', hashes).execute();
+  // one array parameter, not one bound parameter per hash
+  return db.selectFrom('resident').selectAll().where('id_hash', '=', sql<string>`any(${hashes}::text[])`).execute();
 }
 
 export async function insertResident(db: Executor, row: Insertable<ResidentTable>) {
@@ -149,6 +154,12 @@ export async function secretsOf(db: Executor, id: string) {
 
 export async function openMembership(db: Executor, residentId: string) {
   return db.selectFrom('household_member').selectAll().where('resident_id', '=', residentId).where('valid_to', 'is', null).forUpdate().executeTakeFirst();
+}
+
+/** The open memberships of many residents (an import's batch), in one query. */
+export async function openMemberships(db: Executor, residentIds: string[]) {
+  if (residentIds.length === 0) return [];
+  return db.selectFrom('household_member').selectAll().where('resident_id', '=', anyUuid(residentIds)).where('valid_to', 'is', null).execute();
 }
 
 export async function closeMembership(db: Executor, id: string, on: string, reason: string | null, by: string | null) {
@@ -185,6 +196,12 @@ export async function tagsOf(db: Executor, residentId: string) {
 
 export async function openTag(db: Executor, residentId: string, tag: string) {
   return db.selectFrom('resident_tag').selectAll().where('resident_id', '=', residentId).where('tag', '=', tag).where('valid_to', 'is', null).executeTakeFirst();
+}
+
+/** The care tags in force (not ended) of many residents (an import's batch), in one query. */
+export async function openTags(db: Executor, residentIds: string[]) {
+  if (residentIds.length === 0) return [];
+  return db.selectFrom('resident_tag').select(['resident_id', 'tag']).where('resident_id', '=', anyUuid(residentIds)).where('valid_to', 'is', null).execute();
 }
 
 export async function findTag(db: Executor, residentId: string, tagId: string) {
