@@ -47,15 +47,14 @@ export class Applier {
     this.actor = ctx.principal.kind === 'user' ? ctx.principal.id : null;
   }
 
-  private async unitId(building: { id: string; district_id: string }, unit: string) {
-    if (!unit) return null;
-    const key = `${building.id}|${unit}`;
-    let id = this.units.get(key);
-    if (!id) {
-      id = await places.ensureUnit(this.db, building, unit, newId());
-      this.units.set(key, id);
+  /** The units of (building, number) pairs, created where missing: one round trip for those this import has not met yet. */
+  private async ensureUnits(pairs: { building: { id: string; district_id: string }; number: string }[]) {
+    const missing = new Map<string, { id: string; building: { id: string; district_id: string }; number: string }>();
+    for (const p of pairs) {
+      const key = `${p.building.id}|${p.number}`;
+      if (p.number && !this.units.has(key)) missing.set(key, { ...p, id: newId() });
     }
-    return id;
+    for (const [key, id] of await places.ensureUnits(this.db, [...missing.values()])) this.units.set(key, id);
   }
 
   /** Households of the batch's places: existing ones (updated where the row says otherwise), the rest created. */
@@ -68,6 +67,7 @@ export class Applier {
     const byKey = new Map(existing.map((h) => [`${h.building_id}|${h.unit_no}|${h.room_no}`, h]));
     const fresh: Insertable<HouseholdTable>[] = [];
     const changed: ({ id: string } & Updateable<HouseholdTable>)[] = [];
+    await this.ensureUnits([...distinct].filter(([key]) => !byKey.has(key)).map(([, it]) => ({ building: it.place.building, number: it.place.unit })));
     for (const [key, it] of distinct) {
       const h = byKey.get(key);
       if (h) {
@@ -80,7 +80,7 @@ export class Applier {
       out.set(key, id);
       const b = it.place.building;
       fresh.push({
-        id, building_id: b.id, unit_id: await this.unitId(b, it.place.unit), unit_no: it.place.unit, room_no: it.place.room,
+        id, building_id: b.id, unit_id: this.units.get(`${b.id}|${it.place.unit}`) ?? null, unit_no: it.place.unit, room_no: it.place.room,
         floor: it.floor ?? (/^\d{3,4}$/.test(it.place.room) ? Math.floor(Number(it.place.room) / 100) || null : null), area_m2: it.area ?? null, occupancy: it.occupancy ?? 'owner',
         compound_id: b.compound_id, city_id: b.city_id, district_id: b.district_id, street_id: b.street_id, community_id: b.community_id, grid_id: b.grid_id,
       });
@@ -106,6 +106,10 @@ export class Applier {
   }
 
   async applyBuildings(batch: BuildingRecord[]) {
+    const units: { building: { id: string; district_id: string }; number: string }[] = [];
+    const unitsOf = (building: { id: string; district_id: string }, count: number | undefined) => {
+      for (let u = 1; u <= (count ?? 0); u++) units.push({ building, number: String(u) });
+    };
     for (const r of batch) {
       const communityId = r.compound?.community_id ?? r.grid.community_id;
       const existing = await places.buildingByKey(this.db, r.compound?.id ?? null, communityId, r.numberKey);
@@ -123,7 +127,7 @@ export class Applier {
         }
         await places.updateBuilding(this.db, b.id, { ...set, updated_at: this.ctx.platform.clock.now() });
         if (set.grid_id) await places.moveBuildingPlace(this.db, b.id, r.grid.id);
-        for (let u = 1; u <= (set.unit_count ?? 0); u++) await this.unitId(b, String(u));
+        unitsOf(b, set.unit_count);
         this.result.updated++;
         continue;
       }
@@ -134,10 +138,11 @@ export class Applier {
         floors: r.floors ?? null, unit_count: r.unitCount ?? null, lng: null, lat: null,
         city_id: g.city_id, district_id: g.district_id, street_id: g.street_id, community_id: g.community_id, grid_id: g.id,
       });
-      for (let u = 1; u <= (r.unitCount ?? 0); u++) await this.unitId({ id, district_id: g.district_id }, String(u));
+      unitsOf({ id, district_id: g.district_id }, r.unitCount);
       this.lookup.addBuilding({ id, compound_id: r.compound?.id ?? null, number_key: r.numberKey, city_id: g.city_id, district_id: g.district_id, street_id: g.street_id, community_id: g.community_id, grid_id: g.id, compound_name: r.compound?.name ?? null });
       this.result.created++;
     }
+    await this.ensureUnits(units);
   }
 
   /**

@@ -193,6 +193,12 @@ describe('import: validate, report, confirm', () => {
     res = await upload(community, 'h.csv', Buffer.from(households), 'households');
     confirm = await s.request({ method: 'POST', url: `/api/imports/${res.json().id}/confirm`, token: community });
     expect(confirm.json().result).toMatchObject({ created: 1, unchanged: 1 });
+    // the building's two units were made with it, once; the household is in its unit
+    const made = await s.platform.db.selectFrom('building as b').innerJoin('unit as u', 'u.building_id', 'b.id').select(['b.id', 'u.id as unit', 'u.number', 'u.district_id', 'b.district_id as buildingDistrict']).where('b.number', '=', '88号楼').orderBy('u.number').execute();
+    expect(made.map((u) => u.number)).toEqual(['1', '2']);
+    expect(made.every((u) => u.district_id === u.buildingDistrict)).toBe(true);
+    const flat = await s.platform.db.selectFrom('household').select('unit_id').where('building_id', '=', made[0].id).where('room_no', '=', '301').executeTakeFirstOrThrow();
+    expect(flat.unit_id).toBe(made[1].unit);
   });
 });
 

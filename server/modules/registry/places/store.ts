@@ -112,10 +112,22 @@ export async function unitsOf(db: Executor, buildingId: string) {
 
 /** The unit row for a normalised unit number, created on first use. */
 export async function ensureUnit(db: Executor, building: { id: string; district_id: string }, number: string, id: string): Promise<string> {
-  await db
-    .insertInto('unit').values({ id, building_id: building.id, district_id: building.district_id, number, name: `${number}单元` })
-    .onConflict((oc) => oc.columns(['building_id', 'number', 'district_id']).doNothing()).execute();
-  return (await db.selectFrom('unit').select('id').where('building_id', '=', building.id).where('number', '=', number).executeTakeFirstOrThrow()).id;
+  return (await ensureUnits(db, [{ id, building, number }])).get(`${building.id}|${number}`)!;
+}
+
+/**
+ * Unit rows for many (building, unit number) pairs at once, created on first use (with the id
+ * given): one statement to create and one to read back, whatever their number. Keyed `building|number`.
+ */
+export async function ensureUnits(db: Executor, wanted: { id: string; building: { id: string; district_id: string }; number: string }[]): Promise<Map<string, string>> {
+  if (wanted.length === 0) return new Map();
+  const json = JSON.stringify(wanted.map((w) => ({ id: w.id, building_id: w.building.id, district_id: w.building.district_id, number: w.number, name: `${w.number}单元` })));
+  await sql`INSERT INTO unit (id, building_id, district_id, number, name)
+    SELECT id, building_id, district_id, number, name FROM json_populate_recordset(NULL::unit, ${json}::json)
+    ON CONFLICT (building_id, number, district_id) DO NOTHING`.execute(db);
+  const found = await sql<{ id: string; building_id: string; number: string }>`SELECT u.id, u.building_id, u.number FROM unit u
+    JOIN json_populate_recordset(NULL::unit, ${json}::json) k ON u.building_id = k.building_id AND u.number = k.number`.execute(db);
+  return new Map(found.rows.map((u) => [`${u.building_id}|${u.number}`, u.id]));
 }
 
 const householdColumns = [
