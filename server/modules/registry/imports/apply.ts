@@ -112,9 +112,8 @@ export class Applier {
     };
     for (const r of batch) {
       const communityId = r.compound?.community_id ?? r.grid.community_id;
-      const existing = await places.buildingByKey(this.db, r.compound?.id ?? null, communityId, r.numberKey);
-      if (existing) {
-        const b = await this.db.selectFrom('building').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
+      const b = await places.buildingByKey(this.db, r.compound?.id ?? null, communityId, r.numberKey);
+      if (b) {
         const set = {
           ...(r.floors !== undefined && r.floors !== b.floors ? { floors: r.floors } : {}),
           ...(r.unitCount !== undefined && r.unitCount !== b.unit_count ? { unit_count: r.unitCount } : {}),

@@ -87,7 +87,7 @@ export async function findBuilding(db: Executor, scope: Scope, id: string) {
 }
 
 export async function buildingByKey(db: Executor, compoundId: string | null, communityId: string, numberKey: string) {
-  let q = db.selectFrom('building').select('id').where('number_key', '=', numberKey);
+  let q = db.selectFrom('building').selectAll().where('number_key', '=', numberKey);
   q = compoundId ? q.where('compound_id', '=', compoundId) : q.where('compound_id', 'is', null).where('community_id', '=', communityId);
   return q.executeTakeFirst();
 }
