@@ -1,12 +1,13 @@
 import ExcelJS from 'exceljs';
 import pg from 'pg';
 import { sql } from 'kysely';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { loadConfig } from '../config.ts';
 import { startTestServer, type TestServer } from '../../test/support/harness.ts';
 import { freePort } from '../../test/faults/support.ts';
 import { caseApi, caseWorld, type CaseApi, type CaseWorld } from '../modules/cases/testing.ts';
 import { countsFor } from '../modules/metrics/service.ts';
+import { inTransaction, readerOf, systemCtx } from '../platform/context.ts';
 
 // The read replica (DATABASE_REPLICA_URL): rankings, dashboards and exports read it, everything else
 // the primary. Here the "replica" is a second database copied from the same template, so a row
@@ -141,6 +142,19 @@ describe.runIf(onPostgres)('with a replica (PostgreSQL)', () => {
     expect((await replica.query(`SELECT 1 FROM setting WHERE key = 'replica.test'`)).rowCount).toBe(0);
   });
 
+  it('inside a transaction a heavy read goes to the transaction, which sees its own writes; outside it, to the replica', async () => {
+    const ctx = systemCtx(w.s.platform, 'test');
+    const value = (db: ReturnType<typeof readerOf>) => db.selectFrom('setting').select('value').where('key', '=', 'replica.own_write').executeTakeFirst();
+    const seen = await inTransaction(ctx, async (trx, c) => {
+      await trx.insertInto('setting').values({ key: 'replica.own_write', value: JSON.stringify(1) }).execute();
+      const inside = await value(readerOf(c));
+      throw Object.assign(new Error('roll back'), { inside });
+    }).catch((e: { inside?: unknown }) => e.inside);
+    expect(seen).toEqual({ value: 1 });
+    expect(readerOf(ctx)).toBe(w.s.platform.reader);
+    expect(await value(readerOf(ctx))).toBeUndefined();
+  });
+
   it('health reports the replica reachable, with no lag figure for a database that is not a standby', async () => {
     const health = await w.s.request({ method: 'GET', url: '/api/health' });
     expect(health.statusCode).toBe(200);
@@ -168,5 +182,29 @@ describe.runIf(onPostgres)('an unreachable replica (PostgreSQL)', () => {
     const health = await w.s.request({ method: 'GET', url: '/api/health' });
     expect(health.statusCode).toBe(200);
     expect(health.json()).toEqual(expect.objectContaining({ status: 'ok', replica: { reachable: false, lagSeconds: null } }));
+  });
+
+  it('the replica is tried again after a pause, and the warning repeats at most once a minute', async () => {
+    // the reader's pauses are measured with Date.now: move it on instead of waiting
+    const real = Date.now.bind(Date);
+    let skew = 0;
+    const now = vi.spyOn(Date, 'now').mockImplementation(() => real() + skew);
+    const warnings = () => logsMatching(w.s, 'read replica unreachable');
+    try {
+      skew += 61_000;
+      const first = warnings();
+      await streetRow(w);
+      expect(warnings()).toBe(first + 1);
+      // tried again after the 5 s pause and failed again: still within the minute, no new warning
+      skew += 6_000;
+      await streetRow(w);
+      expect(warnings()).toBe(first + 1);
+      // a minute after the last warning, the next failure warns again (so the replica was tried again)
+      skew += 55_000;
+      await streetRow(w);
+      expect(warnings()).toBe(first + 2);
+    } finally {
+      now.mockRestore();
+    }
   });
 });

@@ -5,9 +5,10 @@ import { newId } from '../../../platform/ids.ts';
 import { maskPhone } from '../../../platform/pii/index.ts';
 import { nameKey } from '../normalize.ts';
 import * as places from '../places/store.ts';
+import * as residents from '../residents/store.ts';
 import { deriveSeparated, PHONE_PURPOSE, protectPhone, type Dwelling, type ProtectedId, type ProtectedPhone } from '../residents/rules.ts';
 import type { HouseholdMemberTable, HouseholdTable, Relation, ResidentChangeTable, ResidentTable, ResidentTagTable } from '../tables.ts';
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import type { BuildingRecord, HouseholdRecord, Lookup, Place, ResidentRecord } from './rows.ts';
 
 export interface ApplyResult {
@@ -20,7 +21,6 @@ export interface ApplyResult {
 
 const placeKey = (p: Place) => `${p.building.id}|${p.unit}|${p.room}`;
 const dwellingOf = (p: Place): Dwelling => ({ compoundName: p.building.compound_name, buildingKey: p.building.number_key, unit: p.unit, room: p.room });
-const anyUuid = (ids: string[]) => sql<string>`any(${ids}::uuid[])`;
 
 /** What one batch of residents writes, gathered first and then written one statement per kind. */
 interface Writes {
@@ -47,15 +47,14 @@ export class Applier {
     this.actor = ctx.principal.kind === 'user' ? ctx.principal.id : null;
   }
 
-  private async unitId(building: { id: string; district_id: string }, unit: string) {
-    if (!unit) return null;
-    const key = `${building.id}|${unit}`;
-    let id = this.units.get(key);
-    if (!id) {
-      id = await places.ensureUnit(this.db, building, unit, newId());
-      this.units.set(key, id);
+  /** The units of (building, number) pairs, created where missing: one round trip for those this import has not met yet. */
+  private async ensureUnits(pairs: { building: { id: string; district_id: string }; number: string }[]) {
+    const missing = new Map<string, { id: string; building: { id: string; district_id: string }; number: string }>();
+    for (const p of pairs) {
+      const key = `${p.building.id}|${p.number}`;
+      if (p.number && !this.units.has(key)) missing.set(key, { ...p, id: newId() });
     }
-    return id;
+    for (const [key, id] of await places.ensureUnits(this.db, [...missing.values()])) this.units.set(key, id);
   }
 
   /** Households of the batch's places: existing ones (updated where the row says otherwise), the rest created. */
@@ -64,15 +63,11 @@ export class Applier {
     const distinct = new Map<string, (typeof items)[number]>();
     for (const it of items) distinct.set(placeKey(it.place), it);
     if (distinct.size === 0) return out;
-    // the natural keys as one JSON parameter, joined on the unique (building, unit, room) index
-    const keys = JSON.stringify([...distinct.values()].map((i) => ({ building_id: i.place.building.id, unit_no: i.place.unit, room_no: i.place.room })));
-    const existing = (
-      await sql<Selectable<HouseholdTable>>`SELECT h.* FROM household h JOIN json_populate_recordset(NULL::household, ${keys}::json) k
-        ON h.building_id = k.building_id AND h.unit_no = k.unit_no AND h.room_no = k.room_no`.execute(this.db)
-    ).rows;
+    const existing = await places.householdsByKeys(this.db, [...distinct.values()].map((i) => ({ building_id: i.place.building.id, unit_no: i.place.unit, room_no: i.place.room })));
     const byKey = new Map(existing.map((h) => [`${h.building_id}|${h.unit_no}|${h.room_no}`, h]));
     const fresh: Insertable<HouseholdTable>[] = [];
     const changed: ({ id: string } & Updateable<HouseholdTable>)[] = [];
+    await this.ensureUnits([...distinct].filter(([key]) => !byKey.has(key)).map(([, it]) => ({ building: it.place.building, number: it.place.unit })));
     for (const [key, it] of distinct) {
       const h = byKey.get(key);
       if (h) {
@@ -85,7 +80,7 @@ export class Applier {
       out.set(key, id);
       const b = it.place.building;
       fresh.push({
-        id, building_id: b.id, unit_id: await this.unitId(b, it.place.unit), unit_no: it.place.unit, room_no: it.place.room,
+        id, building_id: b.id, unit_id: this.units.get(`${b.id}|${it.place.unit}`) ?? null, unit_no: it.place.unit, room_no: it.place.room,
         floor: it.floor ?? (/^\d{3,4}$/.test(it.place.room) ? Math.floor(Number(it.place.room) / 100) || null : null), area_m2: it.area ?? null, occupancy: it.occupancy ?? 'owner',
         compound_id: b.compound_id, city_id: b.city_id, district_id: b.district_id, street_id: b.street_id, community_id: b.community_id, grid_id: b.grid_id,
       });
@@ -111,11 +106,14 @@ export class Applier {
   }
 
   async applyBuildings(batch: BuildingRecord[]) {
+    const units: { building: { id: string; district_id: string }; number: string }[] = [];
+    const unitsOf = (building: { id: string; district_id: string }, count: number | undefined) => {
+      for (let u = 1; u <= (count ?? 0); u++) units.push({ building, number: String(u) });
+    };
     for (const r of batch) {
       const communityId = r.compound?.community_id ?? r.grid.community_id;
-      const existing = await places.buildingByKey(this.db, r.compound?.id ?? null, communityId, r.numberKey);
-      if (existing) {
-        const b = await this.db.selectFrom('building').selectAll().where('id', '=', existing.id).executeTakeFirstOrThrow();
+      const b = await places.buildingByKey(this.db, r.compound?.id ?? null, communityId, r.numberKey);
+      if (b) {
         const set = {
           ...(r.floors !== undefined && r.floors !== b.floors ? { floors: r.floors } : {}),
           ...(r.unitCount !== undefined && r.unitCount !== b.unit_count ? { unit_count: r.unitCount } : {}),
@@ -128,7 +126,7 @@ export class Applier {
         }
         await places.updateBuilding(this.db, b.id, { ...set, updated_at: this.ctx.platform.clock.now() });
         if (set.grid_id) await places.moveBuildingPlace(this.db, b.id, r.grid.id);
-        for (let u = 1; u <= (set.unit_count ?? 0); u++) await this.unitId(b, String(u));
+        unitsOf(b, set.unit_count);
         this.result.updated++;
         continue;
       }
@@ -139,10 +137,11 @@ export class Applier {
         floors: r.floors ?? null, unit_count: r.unitCount ?? null, lng: null, lat: null,
         city_id: g.city_id, district_id: g.district_id, street_id: g.street_id, community_id: g.community_id, grid_id: g.id,
       });
-      for (let u = 1; u <= (r.unitCount ?? 0); u++) await this.unitId({ id, district_id: g.district_id }, String(u));
+      unitsOf({ id, district_id: g.district_id }, r.unitCount);
       this.lookup.addBuilding({ id, compound_id: r.compound?.id ?? null, number_key: r.numberKey, city_id: g.city_id, district_id: g.district_id, street_id: g.street_id, community_id: g.community_id, grid_id: g.id, compound_name: r.compound?.name ?? null });
       this.result.created++;
     }
+    await this.ensureUnits(units);
   }
 
   /**
@@ -154,10 +153,8 @@ export class Applier {
   async applyResidents(batch: { record: ResidentRecord; hash: string; sealed: ProtectedId & ProtectedPhone }[], registered: Map<string, Selectable<ResidentTable>>) {
     const households = await this.households(batch.filter((b) => b.record.place).map(({ record: r }) => ({ place: r.place!, area: r.area, occupancy: r.occupancy })));
     const ids = [...registered.values()].map((r) => r.id);
-    const open = ids.length ? await this.db.selectFrom('household_member').selectAll().where('resident_id', '=', anyUuid(ids)).where('valid_to', 'is', null).execute() : [];
-    const openByResident = new Map(open.map((m) => [m.resident_id, m]));
-    const tags = ids.length ? await this.db.selectFrom('resident_tag').select(['resident_id', 'tag']).where('resident_id', '=', anyUuid(ids)).where('valid_to', 'is', null).execute() : [];
-    const openTags = new Set(tags.map((t) => `${t.resident_id}|${t.tag}`));
+    const openByResident = new Map((await residents.openMemberships(this.db, ids)).map((m) => [m.resident_id, m]));
+    const openTags = new Set((await residents.openTags(this.db, ids)).map((t) => `${t.resident_id}|${t.tag}`));
 
     const w: Writes = { residents: [], updates: [], closes: [], members: [], tags: [], changes: [] };
     // memberships and care tags live in the district of the household / the person (distribution key)
@@ -199,13 +196,8 @@ export class Applier {
     // closes before inserts: a person has at most one open membership (a unique index says so)
     await updateRecords(this.db, 'household_member', w.closes);
     await insertRecords(this.db, 'resident', w.residents);
-    await updateRecords(this.db, 'resident', w.updates);
-    // a person moved to another district takes their care tags along (they share the person's district)
-    const moved = w.updates.filter((u) => u.district_id).map((u) => u.id);
-    if (moved.length) {
-      await sql`UPDATE resident_tag t SET district_id = r.district_id FROM resident r
-        WHERE r.id = ANY(${moved}::uuid[]) AND t.resident_id = r.id AND t.district_id <> r.district_id`.execute(this.db);
-    }
+    // a person moved to another district takes their care tags along
+    await residents.updateResidents(this.db, w.updates);
     await insertRecords(this.db, 'household_member', w.members);
     await insertRecords(this.db, 'resident_tag', w.tags);
     await insertRecords(this.db, 'resident_change', w.changes);

@@ -193,6 +193,12 @@ describe('import: validate, report, confirm', () => {
     res = await upload(community, 'h.csv', Buffer.from(households), 'households');
     confirm = await s.request({ method: 'POST', url: `/api/imports/${res.json().id}/confirm`, token: community });
     expect(confirm.json().result).toMatchObject({ created: 1, unchanged: 1 });
+    // the building's two units were made with it, once; the household is in its unit
+    const made = await s.platform.db.selectFrom('building as b').innerJoin('unit as u', 'u.building_id', 'b.id').select(['b.id', 'u.id as unit', 'u.number', 'u.district_id', 'b.district_id as buildingDistrict']).where('b.number', '=', '88号楼').orderBy('u.number').execute();
+    expect(made.map((u) => u.number)).toEqual(['1', '2']);
+    expect(made.every((u) => u.district_id === u.buildingDistrict)).toBe(true);
+    const flat = await s.platform.db.selectFrom('household').select('unit_id').where('building_id', '=', made[0].id).where('room_no', '=', '301').executeTakeFirstOrThrow();
+    expect(flat.unit_id).toBe(made[1].unit);
   });
 });
 
@@ -271,6 +277,32 @@ describe('import in batches', () => {
     expect(c.household.label).toMatch(/1单元7804$/);
     const history = await s.platform.db.selectFrom('household_member').select(['valid_to', 'reason_out']).where('resident_id', '=', c.id).orderBy('valid_from').orderBy('created_at').execute();
     expect(history.map((m) => m.reason_out)).toEqual(['moved', null]);
+  });
+});
+
+describe('import across districts', () => {
+  it('a person moved by an import to another district takes their care tags along', async () => {
+    const admin = await s.login('admin');
+    const db = s.platform.db;
+    const inDistrict = (other?: string) => {
+      let q = db.selectFrom('building as b').innerJoin('compound as c', 'c.id', 'b.compound_id').select(['b.number', 'b.district_id', 'c.name as compound']).orderBy('b.id').limit(1);
+      if (other) q = q.where('b.district_id', '<>', other);
+      return q.executeTakeFirstOrThrow();
+    };
+    const a = await inDistrict();
+    const b = await inDistrict(a.district_id);
+    const id = idOf('37010219780808008');
+    const file = (at: typeof a) => Buffer.from(toCsv([['姓名', '身份证号', '小区', '楼栋', '单元', '房号', '重点人群'], ['跨区者', id, at.compound, at.number, '1', '7901', '独居老人']]));
+    const importAs = async (at: typeof a) => {
+      const res = await upload(admin, 'd.csv', file(at));
+      expect(res.json(), res.body).toMatchObject({ validRows: 1 });
+      return (await s.request({ method: 'POST', url: `/api/imports/${res.json().id}/confirm`, token: admin })).json().result;
+    };
+    expect(await importAs(a)).toMatchObject({ created: 1 });
+    const tagDistricts = async () => (await db.selectFrom('resident_tag as t').innerJoin('resident as r', 'r.id', 't.resident_id').select(['r.district_id as person', 't.district_id as tag']).where('r.name', '=', '跨区者').execute());
+    expect(await tagDistricts()).toEqual([{ person: a.district_id, tag: a.district_id }]);
+    expect(await importAs(b)).toMatchObject({ updated: 1 });
+    expect(await tagDistricts()).toEqual([{ person: b.district_id, tag: b.district_id }]);
   });
 });
 

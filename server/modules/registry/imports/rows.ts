@@ -4,7 +4,8 @@ import { inScope, rowInScope, scopeOf, type Scope } from '../../../platform/acce
 import type { FieldErrors } from '../../../platform/errors.ts';
 import { normalizeBuildingNumber, normalizeText, normalizeUnitNumber, normalizeRoom } from '../normalize.ts';
 import { checkPersonFields } from '../residents/service.ts';
-import { sql, type Selectable } from 'kysely';
+import { residentsByIdHash } from '../residents/store.ts';
+import type { Selectable } from 'kysely';
 import type { ImportKind, Occupancy, PoliticalStatus, Relation, ResidentTable } from '../tables.ts';
 import { COLUMNS, parseDateCell, parseGender, parseOccupancy, parsePolitical, parseRelation, TAG_ALIASES } from './columns.ts';
 
@@ -347,9 +348,7 @@ export function checkRow(kind: ImportKind, cells: Cells, lookup: Lookup, day: st
 
 /** The registered people of a batch, by the blind index of their ID number: one query per batch. */
 export async function registryRows(db: Executor, hashes: string[]): Promise<Map<string, Selectable<ResidentTable>>> {
-  if (hashes.length === 0) return new Map();
-  const rows = await db.selectFrom('resident').selectAll().where('id_hash', '=', sql<string>`any(${hashes}::text[])`).execute();
-  return new Map(rows.map((r) => [r.id_hash, r]));
+  return new Map((await residentsByIdHash(db, hashes)).map((r) => [r.id_hash, r]));
 }
 
 /**

@@ -1,4 +1,4 @@
-import { sql, type Insertable, type Updateable } from 'kysely';
+import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
 import type { Executor } from '../../../db/index.ts';
 import { inScope, type Scope, type ScopeTarget } from '../../../platform/access/index.ts';
 import type { BuildingTable, CompoundTable, HouseholdTable } from '../tables.ts';
@@ -87,7 +87,7 @@ export async function findBuilding(db: Executor, scope: Scope, id: string) {
 }
 
 export async function buildingByKey(db: Executor, compoundId: string | null, communityId: string, numberKey: string) {
-  let q = db.selectFrom('building').select('id').where('number_key', '=', numberKey);
+  let q = db.selectFrom('building').selectAll().where('number_key', '=', numberKey);
   q = compoundId ? q.where('compound_id', '=', compoundId) : q.where('compound_id', 'is', null).where('community_id', '=', communityId);
   return q.executeTakeFirst();
 }
@@ -112,10 +112,22 @@ export async function unitsOf(db: Executor, buildingId: string) {
 
 /** The unit row for a normalised unit number, created on first use. */
 export async function ensureUnit(db: Executor, building: { id: string; district_id: string }, number: string, id: string): Promise<string> {
-  await db
-    .insertInto('unit').values({ id, building_id: building.id, district_id: building.district_id, number, name: `${number}单元` })
-    .onConflict((oc) => oc.columns(['building_id', 'number', 'district_id']).doNothing()).execute();
-  return (await db.selectFrom('unit').select('id').where('building_id', '=', building.id).where('number', '=', number).executeTakeFirstOrThrow()).id;
+  return (await ensureUnits(db, [{ id, building, number }])).get(`${building.id}|${number}`)!;
+}
+
+/**
+ * Unit rows for many (building, unit number) pairs at once, created on first use (with the id
+ * given): one statement to create and one to read back, whatever their number. Keyed `building|number`.
+ */
+export async function ensureUnits(db: Executor, wanted: { id: string; building: { id: string; district_id: string }; number: string }[]): Promise<Map<string, string>> {
+  if (wanted.length === 0) return new Map();
+  const json = JSON.stringify(wanted.map((w) => ({ id: w.id, building_id: w.building.id, district_id: w.building.district_id, number: w.number, name: `${w.number}单元` })));
+  await sql`INSERT INTO unit (id, building_id, district_id, number, name)
+    SELECT id, building_id, district_id, number, name FROM json_populate_recordset(NULL::unit, ${json}::json)
+    ON CONFLICT (building_id, number, district_id) DO NOTHING`.execute(db);
+  const found = await sql<{ id: string; building_id: string; number: string }>`SELECT u.id, u.building_id, u.number FROM unit u
+    JOIN json_populate_recordset(NULL::unit, ${json}::json) k ON u.building_id = k.building_id AND u.number = k.number`.execute(db);
+  return new Map(found.rows.map((u) => [`${u.building_id}|${u.number}`, u.id]));
 }
 
 const householdColumns = [
@@ -154,6 +166,15 @@ export async function findHousehold(db: Executor, scope: Scope, id: string) {
 
 export async function householdByKey(db: Executor, buildingId: string, unitNo: string, roomNo: string) {
   return db.selectFrom('household').selectAll().where('building_id', '=', buildingId).where('unit_no', '=', unitNo).where('room_no', '=', roomNo).executeTakeFirst();
+}
+
+/** Households by natural key (building, unit, room), many at once: the keys as one JSON parameter, joined on their unique index. */
+export async function householdsByKeys(db: Executor, keys: { building_id: string; unit_no: string; room_no: string }[]) {
+  if (keys.length === 0) return [];
+  return (
+    await sql<Selectable<HouseholdTable>>`SELECT h.* FROM household h JOIN json_populate_recordset(NULL::household, ${JSON.stringify(keys)}::json) k
+      ON h.building_id = k.building_id AND h.unit_no = k.unit_no AND h.room_no = k.room_no`.execute(db)
+  ).rows;
 }
 
 export async function insertHousehold(db: Executor, row: Insertable<HouseholdTable>) {

@@ -1,7 +1,11 @@
 import { sql, type Expression, type Insertable, type SqlBool, type Updateable } from 'kysely';
 import type { Executor } from '../../../db/index.ts';
+import { updateRecords } from '../../../db/bulk.ts';
 import { inScope, type Scope } from '../../../platform/access/index.ts';
 import type { HouseholdMemberTable, ResidentChangeTable, ResidentTable, ResidentTagTable, VisitTable } from '../tables.ts';
+
+/** Many ids as one array parameter, not one bound parameter each. */
+const anyUuid = (ids: string[]) => sql<string>`any(${ids}::uuid[])`;
 
 /**
  * Residents are located by the five region ids copied from their current household (or where a
@@ -114,19 +118,34 @@ export async function residentByIdHash(db: Executor, hashes: string[]) {
   return db.selectFrom('resident').select(['id', 'status', 'city_id', 'district_id', 'street_id', 'community_id', 'grid_id']).where('id_hash', 'in', hashes).executeTakeFirst();
 }
 
+/** Many people by ID number (blind index), in one query whatever their number: an import's batch. */
 export async function residentsByIdHash(db: Executor, hashes: string[]) {
   if (hashes.length === 0) return [];
-  return db.selectFrom('resident').selectAll().where('id_hash', 'in', hashes).execute();
+  // one array parameter, not one bound parameter per hash
+  return db.selectFrom('resident').selectAll().where('id_hash', '=', sql<string>`any(${hashes}::text[])`).execute();
 }
 
 export async function insertResident(db: Executor, row: Insertable<ResidentTable>) {
   await db.insertInto('resident').values(row).execute();
 }
 
-/** Updates a resident; a move to another district takes their care tags along (they share its district). */
+/** Updates a resident; a move to another district takes their care tags along (tagsFollowResidents). */
 export async function updateResident(db: Executor, id: string, set: Updateable<ResidentTable>) {
   await db.updateTable('resident').set(set).where('id', '=', id).execute();
-  if (set.district_id) await db.updateTable('resident_tag').set({ district_id: set.district_id }).where('resident_id', '=', id).where('district_id', '<>', set.district_id).execute();
+  if (set.district_id) await tagsFollowResidents(db, [id]);
+}
+
+/** Updates many residents at once (an import's batch), like updateResident: tags follow a move to another district. */
+export async function updateResidents(db: Executor, rows: readonly ({ id: string } & Updateable<ResidentTable>)[]) {
+  await updateRecords(db, 'resident', rows);
+  await tagsFollowResidents(db, rows.filter((r) => r.district_id).map((r) => r.id));
+}
+
+/** Care tags live in their resident's district (distribution key): after a move, they are put where the resident now is. */
+async function tagsFollowResidents(db: Executor, ids: string[]) {
+  if (ids.length === 0) return;
+  await sql`UPDATE resident_tag t SET district_id = r.district_id FROM resident r
+    WHERE r.id = ANY(${ids}::uuid[]) AND t.resident_id = r.id AND t.district_id <> r.district_id`.execute(db);
 }
 
 export async function secretsOf(db: Executor, id: string) {
@@ -135,6 +154,12 @@ export async function secretsOf(db: Executor, id: string) {
 
 export async function openMembership(db: Executor, residentId: string) {
   return db.selectFrom('household_member').selectAll().where('resident_id', '=', residentId).where('valid_to', 'is', null).forUpdate().executeTakeFirst();
+}
+
+/** The open memberships of many residents (an import's batch), in one query. */
+export async function openMemberships(db: Executor, residentIds: string[]) {
+  if (residentIds.length === 0) return [];
+  return db.selectFrom('household_member').selectAll().where('resident_id', '=', anyUuid(residentIds)).where('valid_to', 'is', null).execute();
 }
 
 export async function closeMembership(db: Executor, id: string, on: string, reason: string | null, by: string | null) {
@@ -171,6 +196,12 @@ export async function tagsOf(db: Executor, residentId: string) {
 
 export async function openTag(db: Executor, residentId: string, tag: string) {
   return db.selectFrom('resident_tag').selectAll().where('resident_id', '=', residentId).where('tag', '=', tag).where('valid_to', 'is', null).executeTakeFirst();
+}
+
+/** The care tags in force (not ended) of many residents (an import's batch), in one query. */
+export async function openTags(db: Executor, residentIds: string[]) {
+  if (residentIds.length === 0) return [];
+  return db.selectFrom('resident_tag').select(['resident_id', 'tag']).where('resident_id', '=', anyUuid(residentIds)).where('valid_to', 'is', null).execute();
 }
 
 export async function findTag(db: Executor, residentId: string, tagId: string) {
