@@ -1,10 +1,12 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import { startTestServer, type TestServer } from '../../../../test/support/harness.ts';
 import { sql } from 'kysely';
 import { idCheckChar } from '../../../platform/pii/index.ts';
 import { IMPORT_BATCH } from './service.ts';
+import { ID_PURPOSE } from '../residents/rules.ts';
+import { lockIdNumbers } from '../residents/store.ts';
 
 let s: TestServer;
 let community: string;
@@ -303,6 +305,43 @@ describe('import across districts', () => {
     expect(await tagDistricts()).toEqual([{ person: a.district_id, tag: a.district_id }]);
     expect(await importAs(b)).toMatchObject({ updated: 1 });
     expect(await tagDistricts()).toEqual([{ person: b.district_id, tag: b.district_id }]);
+  });
+
+  // a registration elsewhere that has checked the number and written the person but not yet committed:
+  // the confirm must wait for it (the city-wide lock on the number), then find that person instead of
+  // adding a second one in its own district — the unique index covers one district only
+  it.runIf(inject('template').engine === 'postgres')('a confirm waits for a registration of the same ID number in another district and stores one person', async () => {
+    const admin = await s.login('admin');
+    const db = s.platform.db;
+    const [a, b] = await db.selectFrom('building as bl').innerJoin('compound as c', 'c.id', 'bl.compound_id')
+      .select(['bl.number', 'bl.district_id', 'c.name as compound']).distinctOn('bl.district_id').orderBy('bl.district_id').orderBy('bl.id').execute();
+    const id = idOf('37010219770707007');
+    const hash = s.platform.pii.blindIndex(ID_PURPOSE, id);
+    const res = await upload(admin, 'lock.csv', Buffer.from(toCsv([['姓名', '身份证号', '小区', '楼栋', '单元', '房号'], ['锁住者', id, a.compound, a.number, '1', '7801']])));
+    expect(res.json(), res.body).toMatchObject({ validRows: 1 });
+
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let locked!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const registration = db.transaction().execute(async (trx) => {
+      await lockIdNumbers(trx, [hash]);
+      await sql`INSERT INTO resident (id, name, name_key, gender, birth_date, id_enc, id_hash, id_tail, city_id, district_id, street_id, community_id, status)
+        SELECT gen_random_uuid(), '锁住者', '锁住者', gender, birth_date, id_enc, ${hash}, id_tail, city_id, district_id, street_id, community_id, 'active'
+        FROM resident WHERE district_id = ${b.district_id} LIMIT 1`.execute(trx);
+      locked();
+      await held;
+    });
+    await isLocked;
+    let confirmed = false;
+    const confirm = s.request({ method: 'POST', url: `/api/imports/${res.json().id}/confirm`, token: admin }).finally(() => (confirmed = true));
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(confirmed).toBe(false);
+    release();
+    await registration;
+    expect((await confirm).statusCode).toBe(200);
+    const stored = await db.selectFrom('resident').select('district_id').where('id_hash', '=', hash).execute();
+    expect(stored).toHaveLength(1);
   });
 });
 

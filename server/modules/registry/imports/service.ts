@@ -10,6 +10,7 @@ import { t } from '../../../platform/i18n/index.ts';
 import { insertBatches } from '../../../db/bulk.ts';
 import type { Executor } from '../../../db/index.ts';
 import { today } from '../residents/service.ts';
+import { lockIdNumbers } from '../residents/store.ts';
 import { ID_PURPOSE, protectIdNumber, protectPhone, type ProtectedId, type ProtectedPhone } from '../residents/rules.ts';
 import type { ImportColumns, ImportKind, ResidentTable } from '../tables.ts';
 import { Applier } from './apply.ts';
@@ -94,7 +95,10 @@ async function runPass(
   const settle = async (items: ImportItem[], found: RowProblem[]) => {
     let registered = new Map<string, Selectable<ResidentTable>>();
     if (kind === 'residents' && items.length) {
-      registered = await registryRows(db, items.map((p) => p.hash!));
+      const hashes = items.map((p) => p.hash!);
+      // confirming writes: the people of the batch are looked up under the same city-wide lock as a registration
+      if (db.isTransaction) await lockIdNumbers(db, hashes);
+      registered = await registryRows(db, hashes);
       items = items.filter((p) => {
         const pr = registryProblem(lookup.scope, registered.get(p.hash!));
         if (pr) {

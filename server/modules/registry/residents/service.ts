@@ -244,7 +244,7 @@ export async function createResident(ctx: Ctx, input: ResidentInput) {
   const place = target?.place ?? (await newcomerPlace(ctx, input.communityId));
   const pii = ctx.platform.pii;
   return inTransaction(ctx, async (trx, c) => {
-    await store.lockIdNumber(trx, pii.blindIndex(ID_PURPOSE, person.idNumber!));
+    await store.lockIdNumbers(trx, [pii.blindIndex(ID_PURPOSE, person.idNumber!)]);
     const existing = await store.residentByIdHash(trx, pii.blindIndexes(ID_PURPOSE, person.idNumber!));
     if (existing && existing.status === 'active') {
       const mine = await store.findResident(trx, scopeOf(c), day, existing.id);
@@ -320,7 +320,7 @@ export async function updateResident(ctx: Ctx, id: string, input: ResidentPatch,
     if (person.idNumber !== undefined) {
       const secrets = await store.secretsOf(trx, id);
       if (pii.decrypt(secrets.id_enc) !== person.idNumber) {
-        await store.lockIdNumber(trx, pii.blindIndex(ID_PURPOSE, person.idNumber));
+        await store.lockIdNumbers(trx, [pii.blindIndex(ID_PURPOSE, person.idNumber)]);
         const clash = await store.residentByIdHash(trx, pii.blindIndexes(ID_PURPOSE, person.idNumber));
         if (clash && clash.id !== id) throw conflict('RESIDENT_EXISTS', 'registry.id_number_taken');
         changes.idNumber = { from: current.idNumber, to: maskIdNumber(person.idNumber) };

@@ -107,10 +107,13 @@ export async function lockResident(db: Executor, id: string) {
 /**
  * Serialises registrations of one ID number across the city until the transaction ends. The unique
  * index on id_hash includes the district (Citus), so it no longer stops the same person being
- * registered in two districts at once; this lock does.
+ * registered in two districts at once; this lock does (registration, a change of ID number, an
+ * import's confirm).
  */
-export async function lockIdNumber(db: Executor, idHash: string) {
-  await sql`SELECT pg_advisory_xact_lock(hashtextextended(${'resident.id:' + idHash}, 0))`.execute(db);
+export async function lockIdNumbers(db: Executor, idHashes: string[]) {
+  // in one order, so two transactions locking overlapping numbers queue instead of deadlocking within a call
+  const keys = [...new Set(idHashes)].sort().map((h) => `resident.id:${h}`);
+  if (keys.length) await sql`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${keys}::text[]) AS k`.execute(db);
 }
 
 /** By ID number (blind index), anywhere in the city: for duplicates and re-registration. */
