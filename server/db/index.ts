@@ -1,6 +1,7 @@
 import { Kysely, PostgresDialect, type Transaction } from 'kysely';
 import pg from 'pg';
 import { PgliteClient } from './pglite-client.ts';
+import { prepareMarked } from './prepared.ts';
 import { PgliteWorkerDialect } from './pglite-dialect.ts';
 import { DatabaseUnavailableError } from './errors.ts';
 import { typeParsers } from './types.ts';
@@ -129,6 +130,7 @@ function boundedPool(url: string, opts: DatabaseOptions, max: number, extra: { a
       if (!guarded.has(client)) {
         guarded.add(client);
         client.on('error', () => undefined);
+        prepareMarked(client);
       }
       return client;
     },

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { WriteBatch } from '../../db/batch.ts';
 import type { Executor } from '../../db/index.ts';
 import { actorOf, type Ctx } from '../../platform/context.ts';
 import { newId } from '../../platform/ids.ts';
@@ -24,7 +25,7 @@ export interface NewEvent {
  * (region bodies, handler, dispatcher) is stored in the event itself, so rebuilding the metrics from
  * the events gives the same numbers.
  */
-export async function recordEvent(db: Executor, ctx: Ctx, cfg: CasesConfig, c: CaseRow, e: NewEvent): Promise<string> {
+export async function recordEvent(db: Executor | WriteBatch, ctx: Ctx, cfg: CasesConfig, c: CaseRow, e: NewEvent): Promise<string> {
   const id = newId();
   const at = ctx.platform.clock.now();
   const actor = actorOf(ctx.principal);
@@ -42,9 +43,11 @@ export async function recordEvent(db: Executor, ctx: Ctx, cfg: CasesConfig, c: C
     note: e.note ?? null, data: JSON.stringify(data),
   };
   const deltas = deltasFor(e.type, at, data, ctx.platform.config.timeZone).map((d) => ({ subject_id: d.subject, day: d.day, metric: d.metric, n: d.n }));
-  // one statement for the event and its metric deltas
-  if (deltas.length) await db.with('e', (q) => q.insertInto('case_event').values(event)).insertInto('metric_delta').values(deltas).execute();
-  else await db.insertInto('case_event').values(event).execute();
+  // one statement for the event and its metric deltas (or part of the caller's)
+  const w = WriteBatch.of(db);
+  w.add(w.db.insertInto('case_event').values(event));
+  if (deltas.length) w.add(w.db.insertInto('metric_delta').values(deltas));
+  await w.done();
   return id;
 }
 
@@ -57,7 +60,7 @@ export interface OpenDeadline {
   level?: string | null;
 }
 
-export async function openDeadlines(db: Executor, cfg: CasesConfig, c: CaseRow, start: Date, items: OpenDeadline[]) {
+export async function openDeadlines(db: Executor | WriteBatch, cfg: CasesConfig, c: CaseRow, start: Date, items: OpenDeadline[]) {
   if (!items.length) return [];
   const rows = items.map((d) => {
     const due = d.due instanceof Date ? d.due : addWorkingTime(start, d.due.clock as ClockKind, Number(d.due.amount), cfg.calendar);
@@ -67,7 +70,9 @@ export async function openDeadlines(db: Executor, cfg: CasesConfig, c: CaseRow, 
       warn_at: warnAt(start, due, d.warnFraction),
     };
   });
-  await db.insertInto('case_deadline').values(rows).execute();
+  const w = WriteBatch.of(db);
+  w.add(w.db.insertInto('case_deadline').values(rows));
+  await w.done();
   return rows;
 }
 

@@ -1,3 +1,4 @@
+import { WriteBatch } from '../../db/batch.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { requirePermission } from '../../platform/access/index.ts';
 import { inTransaction, type Ctx, type IntegrationPrincipal, type UserPrincipal } from '../../platform/context.ts';
@@ -87,18 +88,21 @@ export async function createCase(ctx: Ctx, input: IntakeInput) {
     };
     const { case_no: caseNo } = await trx.insertInto('cases').values({ ...draft, case_no: numbered }).returning('case_no').executeTakeFirstOrThrow();
     const row: CaseRow = { ...draft, case_no: caseNo };
-    const eventId = await recordEvent(trx, c, cfg, row, {
+    // what nothing in this transaction reads back goes to the database as one statement, before commit
+    const w = WriteBatch.on(trx);
+    const eventId = await recordEvent(w, c, cfg, row, {
       type: 'report', to: 'reported',
       data: { channel: input.channel, routed: r.matched, assistOrgIds: r.assistOrgIds, gridReporter: row.reporter_user_id },
     });
     if (input.attachmentIds?.length) await linkAttachments(trx, c, row, input.attachmentIds, 'before', eventId);
-    const deadlines = await openDeadlines(trx, cfg, row, now, [
+    const deadlines = await openDeadlines(w, cfg, row, now, [
       { kind: 'register', orgId: community, due: { clock: sla.register_clock as never, amount: Number(sla.register_amount) }, warnFraction: Number(sla.warn_fraction) },
     ]);
     // smart dispatch: the suggestion for this report, and whether it makes a hot spot
-    await afterIntake(trx, c, cfg, row, place);
-    await notify(trx, now, [{ to: { orgId: community }, caseId: row.id, kind: 'case.new', key: 'notify.case_new', params: { caseNo, title: row.title } }]);
-    await audit(c, { action: 'case.create', entityType: 'case', entityId: row.id, after: row, details: { caseNo, channel: input.channel, category } });
+    await afterIntake(w, c, cfg, row, place);
+    await notify(w, now, [{ to: { orgId: community }, caseId: row.id, kind: 'case.new', key: 'notify.case_new', params: { caseNo, title: row.title } }]);
+    await audit(c, { action: 'case.create', entityType: 'case', entityId: row.id, after: row, details: { caseNo, channel: input.channel, category } }, w);
+    await w.flush();
     return {
       id: row.id, caseNo, status: row.status, category, gridId: row.grid_id, assignedOrgId: row.assigned_org_id,
       deadlines: deadlines.map((d) => ({ kind: d.kind, orgId: d.org_id, dueAt: d.due_at.toISOString(), state: 'open' })),

@@ -1,4 +1,5 @@
 import type { Executor } from '../../db/index.ts';
+import { PREPARE } from '../../db/prepared.ts';
 import type { UserPrincipal, IntegrationPrincipal } from '../../platform/context.ts';
 import { invalid } from '../../platform/errors.ts';
 import { gridAt } from '../registry/regions/service.ts';
@@ -37,6 +38,7 @@ export async function resolvePlace(
   if (input.buildingId) {
     const b = await db
       .selectFrom('building as b')
+      .modifyFront(PREPARE)
       .leftJoin('compound as cp', 'cp.id', 'b.compound_id')
       .select(['b.id', 'b.address', 'b.lng', 'b.lat', 'b.compound_id', 'cp.property_company_org_id', 'cp.management', ...regionCols.map((c) => `b.${c}` as const)])
       .where('b.id', '=', input.buildingId)

@@ -1,3 +1,4 @@
+import type { WriteBatch } from '../../db/batch.ts';
 import type { Executor } from '../../db/index.ts';
 import type { Ctx } from '../../platform/context.ts';
 import type { CasesConfig } from '../cases/config.ts';
@@ -14,9 +15,9 @@ import { recordCategoryDecision, recordHandlerDecision, recordSuggestion } from 
  */
 
 /** A new report: what the classifier and routing suggest for it, and whether it makes a hot spot. */
-export async function afterIntake(db: Executor, ctx: Ctx, cfg: CasesConfig, row: CaseRow, place: Place) {
-  await recordSuggestion(db, ctx, cfg, row, place);
-  await detectHotSpots(db, ctx, cfg, row);
+export async function afterIntake(w: WriteBatch, ctx: Ctx, cfg: CasesConfig, row: CaseRow, place: Place) {
+  await recordSuggestion(w, ctx, cfg, row, place);
+  await detectHotSpots(w, ctx, cfg, row);
 }
 
 /** Registration: the dispatcher's category (accepted or corrected suggestion). */

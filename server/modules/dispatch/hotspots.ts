@@ -1,5 +1,7 @@
 import { sql, type ExpressionBuilder } from 'kysely';
+import type { WriteBatch } from '../../db/batch.ts';
 import type { DB, Executor } from '../../db/index.ts';
+import { PREPARE } from '../../db/prepared.ts';
 import { inScope, requirePermission, scopeOf, type Scope } from '../../platform/access/index.ts';
 import { audit } from '../../platform/audit/index.ts';
 import { inTransaction, type Ctx } from '../../platform/context.ts';
@@ -26,35 +28,18 @@ const COLUMN = { building: 'building_id', grid: 'grid_id' } as const;
 /** Cases linked when a hot spot is raised (the window's reports; a threshold is far below this). */
 const MAX_LINKED = 1000;
 
-export async function detectHotSpots(db: Executor, ctx: Ctx, cfg: CasesConfig, row: CaseRow): Promise<void> {
+export async function detectHotSpots(w: WriteBatch, ctx: Ctx, cfg: CasesConfig, row: CaseRow): Promise<void> {
+  const db = w.db;
   // from the cached configuration: intake is the hot path, and the thresholds change rarely
   const { hotSpots: h } = withDefaults(cfg.settings.get(SETTINGS_KEY));
   const now = ctx.platform.clock.now();
-  const places: [PlaceKind, string | null, number][] = [
-    ['building', row.building_id, h.buildingThreshold],
-    ['grid', row.grid_id, h.gridThreshold],
-  ];
-  for (const [kind, placeId, threshold] of places) {
-    if (!placeId) continue;
-    if (await joinOpen(db, kind, placeId, row)) continue;
-    const windowStart = new Date(now.getTime() - h.windowDays * 86_400_000);
-    // what was reported by the time of an acknowledgement was seen by whoever acknowledged it
-    const lastAck = db
-      .selectFrom('hot_spot')
-      .select((eb) => eb.fn.max('acknowledged_at').as('at'))
-      .where('place_kind', '=', kind).where('place_id', '=', placeId).where('category', '=', row.category_top);
-    const cases = await db
-      .selectFrom('cases')
-      .select(['id', 'reported_at'])
-      .where(COLUMN[kind], '=', placeId)
-      .where('category_top', '=', row.category_top)
-      .where('reported_at', '>=', windowStart)
-      .where((eb) => eb('reported_at', '>', eb.fn.coalesce(lastAck, sql<Date>`'-infinity'::timestamptz`)))
-      .where('status', '<>', 'rejected')
-      .orderBy('reported_at')
-      .limit(MAX_LINKED)
-      .execute();
-    if (cases.length < threshold) continue;
+  const windowStart = new Date(now.getTime() - h.windowDays * 86_400_000);
+  const places = ([['building', row.building_id, h.buildingThreshold], ['grid', row.grid_id, h.gridThreshold]] as const)
+    .flatMap(([kind, placeId, threshold]) => (placeId ? [{ kind, placeId, threshold }] : []));
+  const found = await joinOrCount(db, places, row, windowStart);
+  for (const [i, { kind, placeId, threshold }] of places.entries()) {
+    if (found[i].joined || found[i].counted < threshold) continue;
+    const cases = await windowCases(db, kind, placeId, row, windowStart).select(['id', 'reported_at']).orderBy('reported_at').limit(MAX_LINKED).execute();
     const id = newId();
     const inserted = await db
       .insertInto('hot_spot')
@@ -68,7 +53,7 @@ export async function detectHotSpots(db: Executor, ctx: Ctx, cfg: CasesConfig, r
       .executeTakeFirst();
     // another intake raised it a moment ago: this report joins that one
     if (!inserted) {
-      await joinOpen(db, kind, placeId, row);
+      await joinOrCount(db, [{ kind, placeId, threshold }], row, windowStart);
       continue;
     }
     await db.insertInto('hot_spot_case').values(cases.map((c) => ({ hot_spot_id: id, case_id: c.id, district_id: row.district_id }))).execute();
@@ -77,30 +62,47 @@ export async function detectHotSpots(db: Executor, ctx: Ctx, cfg: CasesConfig, r
       : (await db.selectFrom('region').select('name').where('id', '=', placeId).executeTakeFirst())?.name;
     const params = { category: cfg.categories.get(row.category_top)?.names['zh-CN'] ?? row.category_top, place: place ?? '', count: cases.length, days: h.windowDays };
     const to = [cfg.regionOrg.get(row.community_id), cfg.regionOrg.get(row.street_id)].filter((o): o is string => !!o);
-    await notify(db, now, to.map((orgId) => ({ to: { orgId }, caseId: row.id, kind: 'hotspot.raised', key: 'notify.hotspot_raised', params })));
-    await audit(ctx, { action: 'hotspot.raise', entityType: 'hot_spot', entityId: id, details: { placeKind: kind, placeId, category: row.category_top, count: cases.length, caseId: row.id } });
+    await notify(w, now, to.map((orgId) => ({ to: { orgId }, caseId: row.id, kind: 'hotspot.raised', key: 'notify.hotspot_raised', params })));
+    await audit(ctx, { action: 'hotspot.raise', entityType: 'hot_spot', entityId: id, details: { placeKind: kind, placeId, category: row.category_top, count: cases.length, caseId: row.id } }, w);
   }
 }
 
+/** The reports of the case's top-level category at a place that count toward raising a hot spot now. */
+function windowCases(db: Executor, kind: PlaceKind, placeId: string, row: CaseRow, windowStart: Date) {
+  // what was reported by the time of an acknowledgement was seen by whoever acknowledged it
+  const lastAck = db
+    .selectFrom('hot_spot')
+    .select((eb) => eb.fn.max('acknowledged_at').as('at'))
+    .where('place_kind', '=', kind).where('place_id', '=', placeId).where('category', '=', row.category_top);
+  return db
+    .selectFrom('cases')
+    .where(COLUMN[kind], '=', placeId)
+    .where('category_top', '=', row.category_top)
+    .where('reported_at', '>=', windowStart)
+    .where((eb) => eb('reported_at', '>', eb.fn.coalesce(lastAck, sql<Date>`'-infinity'::timestamptz`)))
+    .where('status', '<>', 'rejected');
+}
+
 /**
- * Adds the case to the open hot spot of this place and category, if there is one: finding it, linking
- * the case and counting it in one statement (one round trip on every intake at a hot place).
+ * For each place, in one statement (one round trip on every intake): adds the case to the open hot
+ * spot of this place and category if there is one (linking and counting it), and counts the window's
+ * reports up to the threshold, for the places where none is open.
  */
-async function joinOpen(db: Executor, kind: PlaceKind, placeId: string, row: CaseRow): Promise<boolean> {
-  const found = await db
-    .with('open', (q) => q.selectFrom('hot_spot').select('id')
-      .where('place_kind', '=', kind).where('place_id', '=', placeId).where('category', '=', row.category_top).where('status', '=', 'open'))
-    .with('linked', (q) => q.insertInto('hot_spot_case')
-      .columns(['hot_spot_id', 'case_id', 'district_id'])
-      .expression((eb) => eb.selectFrom('open').select(['open.id', sql<string>`${row.id}::uuid`.as('case_id'), sql<string>`${row.district_id}::uuid`.as('district_id')]))
-      .onConflict((oc) => oc.doNothing())
-      .returning('hot_spot_id'))
-    .with('counted', (q) => q.updateTable('hot_spot')
-      .set((eb) => ({ case_count: eb('case_count', '+', 1), last_reported_at: sql`greatest(last_reported_at, ${row.reported_at})` }))
-      .where('id', 'in', (eb) => eb.selectFrom('linked').select('hot_spot_id')))
-    .selectFrom('open').select('id')
-    .executeTakeFirst();
-  return !!found;
+async function joinOrCount(db: Executor, places: { kind: PlaceKind; placeId: string; threshold: number }[], row: CaseRow, windowStart: Date) {
+  if (!places.length) return [];
+  const ctes = places.map(({ kind, placeId }, i) => sql`
+    ${sql.id(`open${i}`)} AS (SELECT id FROM hot_spot
+      WHERE place_kind = ${kind} AND place_id = ${placeId} AND category = ${row.category_top} AND status = 'open'),
+    ${sql.id(`linked${i}`)} AS (INSERT INTO hot_spot_case (hot_spot_id, case_id, district_id)
+      SELECT id, ${row.id}::uuid, ${row.district_id}::uuid FROM ${sql.id(`open${i}`)} ON CONFLICT DO NOTHING RETURNING hot_spot_id),
+    ${sql.id(`counted${i}`)} AS (UPDATE hot_spot SET case_count = case_count + 1, last_reported_at = greatest(last_reported_at, ${row.reported_at})
+      WHERE id IN (SELECT hot_spot_id FROM ${sql.id(`linked${i}`)}))`);
+  const columns = places.map(({ kind, placeId, threshold }, i) => sql`
+    EXISTS (SELECT 1 FROM ${sql.id(`open${i}`)}) AS ${sql.id(`joined${i}`)},
+    (SELECT count(*) FROM (${windowCases(db, kind, placeId, row, windowStart).select(sql.lit(1).as('one')).limit(threshold)}) AS w)::int AS ${sql.id(`counted${i}`)}`);
+  const r = await sql<Record<string, boolean | number>>`${PREPARE} WITH ${sql.join(ctes)} SELECT ${sql.join(columns)}`.execute(db);
+  const out = r.rows[0];
+  return places.map((_, i) => ({ joined: out[`joined${i}`] as boolean, counted: out[`counted${i}`] as number }));
 }
 
 // ---- reading and acknowledging ----

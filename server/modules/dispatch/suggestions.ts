@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { WriteBatch } from '../../db/batch.ts';
 import type { Executor } from '../../db/index.ts';
 import { inScope, requirePermission, scopeOf } from '../../platform/access/index.ts';
 import type { Ctx, IntegrationPrincipal, UserPrincipal } from '../../platform/context.ts';
@@ -90,14 +91,15 @@ export async function suggest(ctx: Ctx, input: SuggestInput) {
  * start cannot slow intake down; without a model nothing is recorded (the rates count only cases that
  * had a suggestion).
  */
-export async function recordSuggestion(db: Executor, ctx: Ctx, cfg: CasesConfig, row: CaseRow, place: Place): Promise<void> {
+export async function recordSuggestion(db: Executor | WriteBatch, ctx: Ctx, cfg: CasesConfig, row: CaseRow, place: Place): Promise<void> {
   const loaded = loadedClassifier(ctx.platform);
   if (!loaded) return;
   const text = `${row.title}\n${row.description}`;
   const [best] = loaded.classifier.classify(text, 1);
   if (!best) return;
   const handler = handlerFor(cfg, routingCode(cfg, best.category, best.subCategory), place);
-  await db
+  const w = WriteBatch.of(db);
+  w.add(w.db
     .insertInto('dispatch_suggestion')
     .values({
       case_id: row.id, district_id: row.district_id, city_id: row.city_id, street_id: row.street_id, community_id: row.community_id, grid_id: row.grid_id,
@@ -105,8 +107,8 @@ export async function recordSuggestion(db: Executor, ctx: Ctx, cfg: CasesConfig,
       category: best.category, sub_category: best.subCategory ?? null, confidence: Math.min(1, Math.max(0, best.confidence)),
       handler_org_id: handler.orgId, handler_matched: handler.matched,
     })
-    .onConflict((oc) => oc.columns(['case_id', 'district_id']).doNothing())
-    .execute();
+    .onConflict((oc) => oc.columns(['case_id', 'district_id']).doNothing()));
+  await w.done();
 }
 
 const userOf = (ctx: Ctx) => (ctx.principal.kind === 'user' ? ctx.principal.id : null);

@@ -1,4 +1,5 @@
 import { sql, type ExpressionBuilder } from 'kysely';
+import { WriteBatch } from '../../db/batch.ts';
 import type { DB, Executor } from '../../db/index.ts';
 import { requireResident, requireUser } from '../../platform/access/index.ts';
 import type { Ctx } from '../../platform/context.ts';
@@ -32,7 +33,7 @@ export interface NotificationMessage {
  * Stores notifications and announces them with pg_notify in the same transaction: PostgreSQL
  * delivers the announcement only if the transaction commits, to every server process.
  */
-export async function notify(db: Executor, at: Date, items: NewNotification[]) {
+export async function notify(db: Executor | WriteBatch, at: Date, items: NewNotification[]) {
   if (!items.length) return;
   const rows = items.map((n) => ({
     id: newId(),
@@ -49,16 +50,12 @@ export async function notify(db: Executor, at: Date, items: NewNotification[]) {
     t: 'notification', id: r.id, user: r.recipient_user_id, org: r.recipient_org_id, account: r.recipient_account_id,
     caseId: r.case_id, kind: r.kind, key: r.message_key, params: items[i].params ?? {}, createdAt: at.toISOString(),
   }));
-  // one statement: store, and announce on commit
-  await sql`
-    WITH stored AS (
-      INSERT INTO notification (id, recipient_user_id, recipient_org_id, recipient_account_id, case_id, kind, message_key, params, created_at)
-      SELECT x.id, x.recipient_user_id, x.recipient_org_id, x.recipient_account_id, x.case_id, x.kind, x.message_key, x.params, ${at}::timestamptz
-      FROM jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ ...r, params: JSON.parse(r.params) })))}::jsonb)
-        AS x(id uuid, recipient_user_id uuid, recipient_org_id uuid, recipient_account_id uuid, case_id uuid, kind text, message_key text, params jsonb)
-      RETURNING 1)
-    SELECT pg_notify('linli', m) FROM unnest(${messages.map((m) => JSON.stringify(m))}::text[]) AS m`.execute(db);
-  await queueTexts(db, at, rows);
+  // one statement: store, and announce on commit (or part of the caller's)
+  const w = WriteBatch.of(db);
+  w.add(w.db.insertInto('notification').values(rows));
+  for (const m of messages) w.notify('linli', JSON.stringify(m));
+  await w.done();
+  await queueTexts(w.db, at, rows);
 }
 
 /** A resident who agreed to progress messages also gets each of their notifications as a text, queued with it. */

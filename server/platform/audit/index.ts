@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { WriteBatch } from '../../db/batch.ts';
 import type { Executor } from '../../db/index.ts';
 import { actorOf, type Ctx } from '../context.ts';
 import { canonicalJson, digestOf, sha256 } from './canonical.ts';
@@ -59,7 +60,7 @@ export function chainHash(prevHash: string, seq: number, digest: string): string
  * Writes one audit record. Call it inside the transaction that makes the change, so the change and
  * its record commit or vanish together. The sealer links committed records into the hash chain.
  */
-export async function audit(ctx: Ctx, entry: AuditEntry, db: Executor = ctx.db): Promise<void> {
+export async function audit(ctx: Ctx, entry: AuditEntry, db: Executor | WriteBatch = ctx.db): Promise<void> {
   const actor = actorOf(ctx.principal);
   const content: AuditContent = {
     at: ctx.platform.clock.now(),
@@ -75,14 +76,13 @@ export async function audit(ctx: Ctx, entry: AuditEntry, db: Executor = ctx.db):
     request_id: ctx.requestId,
     ip: ctx.ip,
   };
-  await db
-    .insertInto('audit_log')
-    .values({
-      ...content,
-      details: content.details === null ? null : JSON.stringify(content.details),
-      digest: contentDigest(content),
-    })
-    .execute();
+  const w = WriteBatch.of(db);
+  w.add(w.db.insertInto('audit_log').values({
+    ...content,
+    details: content.details === null ? null : JSON.stringify(content.details),
+    digest: contentDigest(content),
+  }));
+  await w.done();
 }
 
 /** Held by the sealer and by retention, so a partition is never dropped while it is being sealed. */

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { DB, Executor } from '../../db/index.ts';
+import { PREPARE } from '../../db/prepared.ts';
 import type { OrgKind, RegionLevel } from '../../db/schema.ts';
 import { newId } from '../ids.ts';
 import { tokenHash } from '../pii/crypto.ts';
@@ -85,7 +86,7 @@ export async function resolveToken(db: Kysely<DB>, token: string | null, now: Da
   if (!token) return { principal: ANONYMOUS, problem: null };
   if (token.startsWith(API_TOKEN_PREFIX)) return resolveApiToken(db, token, now);
   if (!token.startsWith(SESSION_PREFIX)) return { principal: ANONYMOUS, problem: 'invalid' };
-  const r = await sql<SessionRow>`
+  const r = await sql<SessionRow>`${PREPARE}
     SELECT s.id AS session_id, s.user_id, s.resident_account_id, s.last_seen_at, s.expires_at, s.revoked_at,
       u.username, u.display_name, u.org_id, u.grid_id, u.active, u.must_change_password,
       o.kind AS org_kind, o.name AS org_name, o.region_id AS org_region_id, rg.level AS org_region_level, o.dept_type,

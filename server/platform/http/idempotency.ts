@@ -56,9 +56,8 @@ export async function idempotent<T>(
     return JSON.parse(ctx.platform.pii.decrypt(stored.sealed!)) as T;
   };
 
-  const earlier = await replay();
-  if (earlier !== null) return earlier;
-
+  // claim first: a new key (nearly every request) costs no extra round trip; a key already stored,
+  // or being stored by a request still running (the claim waits for it), is answered by replay()
   const outcome = await inTransaction(ctx, async (trx, txCtx) => {
     // waits for a concurrent request holding the same key; afterwards exactly one of us owns it
     const claimed = await trx
