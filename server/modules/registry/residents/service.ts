@@ -1,4 +1,3 @@
-import * as OpenCC from 'opencc-js';
 import type { Updateable } from 'kysely';
 import { audit } from '../../../platform/audit/index.ts';
 import { inTransaction, type Ctx } from '../../../platform/context.ts';
@@ -18,7 +17,6 @@ const actorId = (ctx: Ctx) => (ctx.principal.kind === 'user' ? ctx.principal.id 
 
 // ---- search
 
-const toSimplified = OpenCC.Converter({ from: 'tw', to: 'cn' });
 const looksLikeAddress = (q: string) => /\d/.test(normalizeText(q)) && /(号|栋|幢|座|楼|单元|室|-)/.test(normalizeText(q));
 
 export interface SearchQuery extends store.ResidentListFilter {
@@ -54,7 +52,7 @@ async function interpret(ctx: Ctx, q: string): Promise<store.SearchFilter> {
       .execute();
     return { flats: candidates.filter((c) => !flat.prefix || !c.name || flat.prefix.includes(normalizeText(c.name))).map((c) => c.id) };
   }
-  return { nameKeyPrefix: nameKey(toSimplified(trimmed)) };
+  return { nameKeyPrefix: nameKey(trimmed) }; // nameKey folds Traditional to Simplified
 }
 
 function decodeCursor(cursor: string | undefined) {
