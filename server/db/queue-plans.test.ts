@@ -1,0 +1,44 @@
+import { randomUUID } from 'node:crypto';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../../test/support/harness.ts';
+
+let s: TestServer;
+beforeAll(async () => {
+  s = await startTestServer();
+});
+afterAll(() => s.close());
+
+/**
+ * Cost that follows the data a caller owns, not the city's: these plans read an index led by the
+ * caller's region or place, so they do not walk other regions' rows (migrations 0991, 0992).
+ * The planner is told to avoid sequential and bitmap scans, which it prefers on a test-sized table.
+ */
+async function plan(query: ReturnType<typeof sql>) {
+  return s.platform.db.transaction().execute(async (trx) => {
+    await sql`SET LOCAL enable_seqscan = off`.execute(trx);
+    await sql`SET LOCAL enable_bitmapscan = off`.execute(trx);
+    const r = await sql<{ 'QUERY PLAN': string }>`EXPLAIN ${query}`.execute(trx);
+    return r.rows.map((x) => x['QUERY PLAN']).join('\n');
+  });
+}
+
+describe('work queues and hot-spot counts read only their own region', () => {
+  for (const column of ['grid_id', 'community_id', 'street_id', 'district_id']) {
+    it(`a ${column.replace('_id', '')} body's deadline queue: an index led by ${column}, no filter on it`, async () => {
+      const p = await plan(sql`SELECT id FROM cases WHERE ${sql.ref(column)} = ${randomUUID()}::uuid AND handle_due_at IS NOT NULL ORDER BY handle_due_at, id LIMIT 20`);
+      expect(p).toMatch(new RegExp(`Index Cond: \\(${column} = `));
+      expect(p).not.toMatch(/Filter:/);
+      expect(p).not.toMatch(/Sort/);
+    });
+  }
+
+  for (const column of ['grid_id', 'building_id']) {
+    it(`the hot-spot count at a ${column.replace('_id', '')}: led by the place and category, bounded by the window`, async () => {
+      const p = await plan(sql`SELECT 1 FROM cases WHERE ${sql.ref(column)} = ${randomUUID()}::uuid AND category_top = 'noise'
+        AND reported_at >= now() - interval '7 days' AND status <> 'rejected' LIMIT 5`);
+      expect(p).toMatch(new RegExp(`Index (Only )?Scan using cases_${column.replace('_id', '')}_category_recent`));
+      expect(p).not.toMatch(/Filter:/);
+    });
+  }
+});
