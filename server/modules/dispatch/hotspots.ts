@@ -95,7 +95,7 @@ async function joinOrCount(db: Executor, places: { kind: PlaceKind; placeId: str
       WHERE place_kind = ${kind} AND place_id = ${placeId} AND category = ${row.category_top} AND status = 'open'),
     ${sql.id(`linked${i}`)} AS (INSERT INTO hot_spot_case (hot_spot_id, case_id, district_id)
       SELECT id, ${row.id}::uuid, ${row.district_id}::uuid FROM ${sql.id(`open${i}`)} ON CONFLICT DO NOTHING RETURNING hot_spot_id),
-    ${sql.id(`counted${i}`)} AS (UPDATE hot_spot SET case_count = case_count + 1, last_reported_at = greatest(last_reported_at, ${row.reported_at})
+    ${sql.id(`bumped${i}`)} AS (UPDATE hot_spot SET case_count = case_count + 1, last_reported_at = greatest(last_reported_at, ${row.reported_at})
       WHERE id IN (SELECT hot_spot_id FROM ${sql.id(`linked${i}`)}))`);
   const columns = places.map(({ kind, placeId, threshold }, i) => sql`
     EXISTS (SELECT 1 FROM ${sql.id(`open${i}`)}) AS ${sql.id(`joined${i}`)},

@@ -24,4 +24,10 @@ describe('i18n', () => {
     expect(t('zh-TW', 'error.rate_limited', { seconds: 30 })).toBe('操作過於頻繁，請 30 秒後再試');
     expect(t('en', 'error.rate_limited', { seconds: 30 })).toBe('Too many requests; try again in 30 seconds');
   });
+
+  it('a catalog registered after start is converted too (the converter is held weakly and made again when collected)', async () => {
+    await new Promise((r) => setTimeout(r, 0)); // another job: a weak reference may now be empty
+    registerMessages({ 'zh-CN': { 'test.late': '这个问题已经处理' }, en: { 'test.late': 'This problem has been handled' } });
+    expect(t('zh-TW', 'test.late')).toBe('這個問題已經處理');
+  });
 });

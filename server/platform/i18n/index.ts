@@ -20,7 +20,9 @@ export interface Catalog {
 // and is needed only while modules register their catalogs at start; held weakly, it is collected after.
 let converter: WeakRef<(text: string) => string> | null = null;
 function toTraditional(text: string): string {
-  const convert = converter?.deref() ?? OpenCC.Converter({ from: 'cn', to: 'twp' });
+  const held = converter?.deref();
+  if (held) return held(text);
+  const convert: (text: string) => string = OpenCC.Converter({ from: 'cn', to: 'twp' });
   converter = new WeakRef(convert);
   return convert(text);
 }
