@@ -74,6 +74,7 @@ export const localTables = {
   import_job: 'a few per day; rows land in the registry',
   import_problem: 'follows import_job',
   legal_hold: 'a few rows; the resident is checked in scope by the code',
+  resident_id_claim: 'one row per ID number, keyed by its blind index, which does not carry the district: the city-wide uniqueness of the ID number',
   resident_change: 'change log of a resident, who may move across districts; read by resident id',
   resident_home: 'per resident account (city-wide), which may have its home in any district',
   classifier_example: 'training texts, city-wide',

@@ -104,6 +104,9 @@ describe('deletion on request', () => {
 
     expect((await post(`/api/legal-holds/${hold.json().id}/release`, street)).statusCode).toBe(200);
     expect((await post(`/api/legal-holds/${hold.json().id}/release`, street)).statusCode).toBe(409);
+    // a registration once claimed the ID number (registry lockIdNumbers); the claim goes with the person
+    const { id_hash } = await s.platform.db.selectFrom('resident').select('id_hash').where('id', '=', id).executeTakeFirstOrThrow();
+    await s.platform.db.insertInto('resident_id_claim').values({ id_hash }).onConflict((oc) => oc.doNothing()).execute();
     const erased = await post(`/api/residents/${id}/erasure`, community, { reason: '本人申请删除' });
     expect(erased.statusCode).toBe(200);
     expect(erased.json().removed.resident).toBe(1);
@@ -113,6 +116,7 @@ describe('deletion on request', () => {
     for (const table of ['household_member', 'resident_tag', 'resident_change', 'visit', 'legal_hold'] as const) {
       expect(await s.platform.db.selectFrom(table).select('resident_id').where('resident_id', '=', id).execute(), table).toEqual([]);
     }
+    expect(await s.platform.db.selectFrom('resident_id_claim').selectAll().where('id_hash', '=', id_hash).execute()).toEqual([]);
     // the account remains (the person may still report), unlinked; the case remains as a work record
     expect((await s.platform.db.selectFrom('resident_account').select('resident_id').where('resident_id', '=', id).execute())).toEqual([]);
     expect((await get(`/api/my/cases/${report.id}`, token)).statusCode).toBe(200);

@@ -42,8 +42,10 @@ export async function eraseResident(db: Executor, residentId: string) {
     counts[table] = Number(r.numDeletedRows);
   }
   await db.updateTable('resident_account').set({ resident_id: null }).where('resident_id', '=', residentId).execute();
-  const r = await db.deleteFrom('resident').where('id', '=', residentId).executeTakeFirst();
-  counts.resident = Number(r.numDeletedRows);
+  const r = await db.deleteFrom('resident').where('id', '=', residentId).returning('id_hash').executeTakeFirst();
+  counts.resident = r ? 1 : 0;
+  // the blind index of the ID number goes with the person
+  if (r?.id_hash) await db.deleteFrom('resident_id_claim').where('id_hash', '=', r.id_hash).execute();
   return counts;
 }
 

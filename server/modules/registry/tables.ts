@@ -154,6 +154,11 @@ export interface ResidentChangeTable {
   changes: Json<Record<string, { from: unknown; to: unknown }>>;
 }
 
+/** One row per ID number claimed in the city (its blind index): the row lock behind lockIdNumbers. */
+export interface ResidentIdClaimTable {
+  id_hash: string;
+}
+
 export interface VisitTable extends LocatedLoose {
   id: string;
   resident_id: string;
@@ -217,6 +222,7 @@ export interface RegistryTables {
   household_member: HouseholdMemberTable;
   resident_tag: ResidentTagTable;
   resident_change: ResidentChangeTable;
+  resident_id_claim: ResidentIdClaimTable;
   visit: VisitTable;
   import_job: ImportJobTable;
   import_problem: ImportProblemTable;

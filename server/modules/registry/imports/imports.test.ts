@@ -307,6 +307,18 @@ describe('import across districts', () => {
     expect(await tagDistricts()).toEqual([{ person: b.district_id, tag: b.district_id }]);
   });
 
+  // the lock of a confirm grows with its people: 20,000 numbers in one transaction, more than the shared lock
+  // table of a server with fewer than 312 connections holds (64 per connection), which advisory locks ran out of
+  it('holds the city-wide lock on 20,000 ID numbers in one transaction (a 100,000-row confirm holds five times as many)', async () => {
+    const hashes = Array.from({ length: 20_000 }, (_, i) => `bulk-lock-${String(i).padStart(5, '0')}`);
+    await s.platform.db.transaction().execute(async (trx) => {
+      await lockIdNumbers(trx, hashes);
+      await lockIdNumbers(trx, hashes.slice(0, 10)); // again in the same transaction: its own lock
+    });
+    const { n } = await s.platform.db.selectFrom('resident_id_claim').select((eb) => eb.fn.countAll<string>().as('n')).where('id_hash', 'like', 'bulk-lock-%').executeTakeFirstOrThrow();
+    expect(Number(n)).toBe(20_000);
+  });
+
   // a registration elsewhere that has checked the number and written the person but not yet committed:
   // the confirm must wait for it (the city-wide lock on the number), then find that person instead of
   // adding a second one in its own district — the unique index covers one district only

@@ -108,12 +108,17 @@ export async function lockResident(db: Executor, id: string) {
  * Serialises registrations of one ID number across the city until the transaction ends. The unique
  * index on id_hash includes the district (Citus), so it no longer stops the same person being
  * registered in two districts at once; this lock does (registration, a change of ID number, an
- * import's confirm).
+ * import's confirm). It locks the number's row in resident_id_claim (made on first use): a row lock
+ * is kept in the row, so a confirm may hold one for each of its 100,000 people, where advisory locks
+ * ran out of the shared lock table (migration 0993).
  */
 export async function lockIdNumbers(db: Executor, idHashes: string[]) {
-  // in one order, so two transactions locking overlapping numbers queue instead of deadlocking within a call
-  const keys = [...new Set(idHashes)].sort().map((h) => `resident.id:${h}`);
-  if (keys.length) await sql`SELECT pg_advisory_xact_lock(hashtextextended(k, 0)) FROM unnest(${keys}::text[]) AS k`.execute(db);
+  // in one order, so two transactions locking overlapping numbers queue instead of deadlocking within a call;
+  // the no-op update takes the row lock, and waits for a transaction that claimed the number first
+  const hashes = [...new Set(idHashes)].sort();
+  if (hashes.length === 0) return;
+  await sql`INSERT INTO resident_id_claim (id_hash) SELECT h FROM unnest(${hashes}::text[]) AS h ORDER BY h
+    ON CONFLICT (id_hash) DO UPDATE SET id_hash = excluded.id_hash`.execute(db);
 }
 
 /** By ID number (blind index), anywhere in the city: for duplicates and re-registration. */
