@@ -2,12 +2,13 @@ import type { Readable } from 'node:stream';
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
 import unzipper from 'unzipper';
 import type { SheetRow } from './readers.ts';
+import { SheetXmlScanner } from './sheet-xml.ts';
 
 /**
  * A streaming reader for the first worksheet of an xlsx file. (ExcelJS's stream reader decodes each
  * zip chunk on its own and garbles a Chinese character cut between two chunks — about one row in a
- * thousand — so Linli reads sheets itself: unzipper for the entries, saxes for the XML, one streaming
- * UTF-8 decoder per entry.) Two passes over the file: first the shared strings, styles and workbook
+ * thousand — so Linli reads sheets itself: unzipper for the entries, saxes for the small parts, a scanner of
+ * its own for the worksheet (sheet-xml.ts), one streaming UTF-8 decoder per entry.) Two passes over the file: first the shared strings, styles and workbook
  * (which sheet is first, 1900 or 1904 dates), then the sheet's rows one by one.
  */
 
@@ -110,16 +111,6 @@ async function readBook(open: () => Readable): Promise<Book> {
   return book;
 }
 
-const columnIndex = (ref: string) => {
-  let n = 0;
-  for (const ch of ref) {
-    const c = ch.charCodeAt(0);
-    if (c < 65 || c > 90) break;
-    n = n * 26 + (c - 64);
-  }
-  return n - 1;
-};
-
 function serialToDate(serial: number, date1904: boolean): Date {
   // 1900 system: day 25569 is 1970-01-01 (Excel's phantom 1900-02-29 is before any real birth date here)
   return new Date(Math.round((serial - (date1904 ? 24107 : 25569)) * 86400) * 1000);
@@ -141,62 +132,38 @@ export async function* xlsxRows(open: () => Readable): AsyncGenerator<SheetRow> 
     // rows are collected per chunk of XML and handed out between chunks
     const ready: SheetRow[] = [];
     let row: { number: number; cells: string[] } | null = null;
-    let cell: { col: number; type: string; style: number; value: string; formula: string; inValue: boolean; inFormula: boolean; inText: boolean } | null = null;
     let nextRow = 1;
-    const finishCell = () => {
-      if (!row || !cell) return;
-      const c = cell;
-      let text: string;
-      if (c.type === 's') text = book.strings[Number(c.value)] ?? '';
-      else if (c.type === 'inlineStr' || c.type === 'str' || c.type === 'e') text = c.value;
-      else if (c.type === 'b') text = c.value === '1' ? 'TRUE' : 'FALSE';
-      else if (c.value === '') text = c.formula ? `=${c.formula}` : '';
-      else if (c.type === 'd') text = cellText(new Date(c.value));
-      else if (book.dateStyles.has(c.style)) text = cellText(serialToDate(Number(c.value), book.date1904));
-      else text = cellText(Number(c.value));
-      while (row.cells.length < c.col) row.cells.push('');
-      row.cells[c.col] = text.trim();
-    };
-    const parser = new SaxesParser();
-    let failure: Error | null = null;
-    parser.on('error', (err) => (failure = err));
-    parser.on('opentag', (t) => {
-      const n = local(t.name);
-      const a = t.attributes as Record<string, string>;
-      if (n === 'row') {
-        row = { number: a.r ? Number(a.r) : nextRow, cells: [] };
+    const scanner = new SheetXmlScanner({
+      row(number) {
+        row = { number: number ?? nextRow, cells: [] };
         nextRow = row.number + 1;
-      } else if (n === 'c' && row) cell = { col: a.r ? columnIndex(a.r) : row.cells.length, type: a.t ?? 'n', style: Number(a.s ?? 0), value: '', formula: '', inValue: false, inFormula: false, inText: false };
-      else if (cell && n === 'v') cell.inValue = true;
-      else if (cell && n === 'f') cell.inFormula = true;
-      else if (cell && n === 't') cell.inText = true;
-    });
-    parser.on('text', (t) => {
-      if (!cell) return;
-      if (cell.inValue || (cell.inText && cell.type === 'inlineStr')) cell.value += t;
-      else if (cell.inFormula) cell.formula += t;
-    });
-    parser.on('closetag', (t) => {
-      const n = local(t.name);
-      if (n === 'v' && cell) cell.inValue = false;
-      else if (n === 'f' && cell) cell.inFormula = false;
-      else if (n === 't' && cell) cell.inText = false;
-      else if (n === 'c') {
-        finishCell();
-        cell = null;
-      } else if (n === 'row' && row) {
-        if (row.cells.some((c) => c !== '')) ready.push({ row: row.number, cells: row.cells });
+      },
+      cell(c) {
+        if (!row) return;
+        let text: string;
+        if (c.type === 's') text = book.strings[Number(c.value)] ?? '';
+        else if (c.type === 'inlineStr' || c.type === 'str' || c.type === 'e') text = c.value;
+        else if (c.type === 'b') text = c.value === '1' ? 'TRUE' : 'FALSE';
+        else if (c.value === '') text = c.formula ? `=${c.formula}` : '';
+        else if (c.type === 'd') text = cellText(new Date(c.value));
+        else if (book.dateStyles.has(c.style)) text = cellText(serialToDate(Number(c.value), book.date1904));
+        else text = cellText(Number(c.value));
+        const col = c.col ?? row.cells.length;
+        while (row.cells.length < col) row.cells.push('');
+        row.cells[col] = text.trim();
+      },
+      endRow() {
+        if (row && row.cells.some((c) => c !== '')) ready.push({ row: row.number, cells: row.cells });
         row = null;
-      }
+      },
     });
     const decoder = new TextDecoder('utf-8');
     for await (const chunk of e) {
-      parser.write(decoder.decode(chunk as Buffer, { stream: true }));
-      if (failure) throw failure;
+      scanner.write(decoder.decode(chunk as Buffer, { stream: true }));
       yield* ready.splice(0);
     }
-    parser.write(decoder.decode());
-    parser.close();
+    scanner.write(decoder.decode());
+    scanner.end();
     yield* ready.splice(0);
   }
 }
