@@ -206,8 +206,9 @@ describe('import: validate, report, confirm', () => {
 
 describe('import in batches', () => {
   const header = ['姓名', '身份证号', '小区', '楼栋', '单元', '房号', '与户主关系'];
-  // people born on one day, told apart by their sequence number; a row without a building lives in the importer's community
-  const person = (day: string, i: number, place: string[] = ['', '', '', '']) => [`批量${'甲乙丙丁戊己庚辛壬癸'[i % 10]}${'子丑寅卯辰巳午未申酉戌亥'[Math.floor(i / 10) % 12]}`, idOf(`370102${day}${String(i).padStart(3, '0')}`), ...place, ''];
+  // people born on one day (a thousand a day, then the next), told apart by their sequence number; a row without a building lives in the importer's community
+  const bornOn = (day: string, i: number) => `${day.slice(0, 6)}${String(Number(day.slice(6)) + Math.floor(i / 1000)).padStart(2, '0')}${String(i % 1000).padStart(3, '0')}`;
+  const person = (day: string, i: number, place: string[] = ['', '', '', '']) => [`批量${'甲乙丙丁戊己庚辛壬癸'[i % 10]}${'子丑寅卯辰巳午未申酉戌亥'[Math.floor(i / 10) % 12]}`, idOf(`370102${bornOn(day, i)}`), ...place, ''];
   const confirm = (id: string) => s.request({ method: 'POST', url: `/api/imports/${id}/confirm`, token: community });
 
   it('a family split by a batch boundary lands in one household, created once', async () => {

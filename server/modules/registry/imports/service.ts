@@ -20,7 +20,7 @@ import { SeenIds } from './seen.ts';
 import { checkRow, columnHeader, Lookup, registryProblem, registryRows, rowCells, type ImportRecord, type Problem, type ResidentRecord } from './rows.ts';
 
 /** Rows per batch: one registry lookup and one statement per kind of write each. */
-export const IMPORT_BATCH = 500;
+export const IMPORT_BATCH = 1000;
 type Sealed = ProtectedId & ProtectedPhone;
 /** Problems shown with the report; the rest are paged from GET /api/imports/{id}/problems. */
 const REPORT_PROBLEMS = 200;
