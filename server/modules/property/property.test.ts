@@ -342,15 +342,20 @@ describe('fees', () => {
     expect((await req('GET', '/api/property/arrears/confidential', tok.district)).statusCode).toBe(403);
     expect((await req('GET', '/api/property/arrears/confidential', tok.admin)).statusCode).toBe(403); // not even the platform administrator
     const db = s.platform.db;
+    // a resident of the compound whose household owes a bill long due, made here: which demo households
+    // have paid depends on the day the demo history was drawn
     const debtor = await db
       .selectFrom('fee_charge as f')
       .innerJoin('resident as r', 'r.household_id', 'f.household_id')
       .select(['r.id', 'f.household_id'])
       .where('f.compound_id', '=', c1.id)
       .where('f.period', '=', '2031-04')
-      .where((eb) => eb.not(eb.exists(eb.selectFrom('fee_payment as p').select('p.id').whereRef('p.household_id', '=', 'f.household_id'))))
+      .where('r.status', '=', 'active')
       .orderBy('r.id')
       .executeTakeFirstOrThrow();
+    await sql`INSERT INTO fee_charge (id, household_id, compound_id, company_org_id, contract_id, period, area_m2, rate_fen, amount_fen, city_id, district_id, street_id, community_id, created_at)
+      SELECT gen_random_uuid(), household_id, compound_id, company_org_id, contract_id, '2001-01', area_m2, rate_fen, 100000000, city_id, district_id, street_id, community_id, created_at
+      FROM fee_charge WHERE household_id = ${debtor.household_id} AND period = '2031-04'`.execute(db);
     await db.updateTable('resident').set({ political_status: 'party_member' }).where('id', '=', debtor.id).execute();
     const list = await req('GET', '/api/property/arrears/confidential', tok.orgdept);
     expect(list.statusCode, list.body).toBe(200);
