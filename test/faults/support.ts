@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { TEST_SECRET } from '../support/template.ts';
+import { SERVER_NODE_FLAGS } from '../../scripts/lib/server-process.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -23,7 +24,7 @@ export interface ServerProcess {
 
 /** A real Linli server process (server/main.ts) on 127.0.0.1, ready when it says so. */
 export async function startServer(env: Record<string, string>, port: number, extra: Record<string, string> = {}): Promise<ServerProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
+  const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, '--import', 'tsx', 'server/main.ts'], {
     cwd: root,
     env: { ...process.env, LINLI_SECRET: TEST_SECRET, LINLI_MODE: 'demo', LINLI_DEMO: '0', LINLI_LOG_LEVEL: 'warn', LINLI_RATE_LIMIT_PER_MINUTE: '100000', ...env, PORT: String(port), HOST: '127.0.0.1', ...extra },
     stdio: ['ignore', 'pipe', 'pipe'],
