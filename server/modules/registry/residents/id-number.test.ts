@@ -3,8 +3,8 @@ import { startTestServer, type TestServer } from '../../../../test/support/harne
 import { idCheckChar } from '../../../platform/pii/index.ts';
 
 // The ID number is a resident's natural key across the city. Since the district keys (0990), the
-// unique index on its blind index holds within a district only; registration takes an advisory lock
-// on the number, so two registrations in two districts at once cannot both succeed.
+// unique index on its blind index holds within a district only; registration locks the number's row in
+// resident_id_claim (0993), so two registrations in two districts at once cannot both succeed.
 let s: TestServer;
 let admin: string;
 
