@@ -2,7 +2,7 @@
 // [--format xlsx|csv] [--seed S]` against a database filled by `npm run generate` (PGlite in LINLI_DATA_DIR or
 // DATABASE_URL). Writes a file of new residents living in existing flats, uploads it as a stream,
 // confirms it, and prints time, rows/s and the process's peak RSS. Numbers: docs/registry.md.
-import { createReadStream, createWriteStream, mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { createReadStream, createWriteStream, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -142,3 +142,4 @@ console.log(`confirm: ${JSON.stringify(confirmed.json.result)} in ${confirmS.toF
 console.log(`memory: RSS before upload ${Math.round(rssBefore / 1048576)} MB, peak RSS of the process ${Math.round(process.resourceUsage().maxRSS / 1024)} MB`);
 await app.close();
 await database.close();
+rmSync(dir, { recursive: true, force: true });
