@@ -67,8 +67,11 @@ export async function detectHotSpots(w: WriteBatch, ctx: Ctx, cfg: CasesConfig, 
   }
 }
 
-/** The reports of the case's top-level category at a place that count toward raising a hot spot now. */
-function windowCases(db: Executor, kind: PlaceKind, placeId: string, row: CaseRow, windowStart: Date) {
+/**
+ * The reports of the case's top-level category at a place that count toward raising a hot spot now.
+ * Exported for server/db/queue-plans.test.ts, which checks the plan PostgreSQL keeps for it.
+ */
+export function windowCases(db: Executor, kind: PlaceKind, placeId: string, row: CaseRow, windowStart: Date) {
   // what was reported by the time of an acknowledgement was seen by whoever acknowledged it
   const lastAck = db
     .selectFrom('hot_spot')
@@ -80,7 +83,9 @@ function windowCases(db: Executor, kind: PlaceKind, placeId: string, row: CaseRo
     .where('category_top', '=', row.category_top)
     .where('reported_at', '>=', windowStart)
     .where((eb) => eb('reported_at', '>', eb.fn.coalesce(lastAck, sql<Date>`'-infinity'::timestamptz`)))
-    .where('status', '<>', 'rejected');
+    // a literal, not a parameter: the partial indexes of 0991 are for status <> 'rejected', and only a
+    // literal lets a prepared statement's generic plan use them (so PostgreSQL stops re-planning it)
+    .where('status', '<>', sql.lit('rejected'));
 }
 
 /**
